@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+@Version("1.0.0")
+@Export
+package org.metergate.api.security;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

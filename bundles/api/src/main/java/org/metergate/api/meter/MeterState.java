@@ -10,5 +10,7 @@ public enum MeterState {
     /** Last read failed and retries are running. */
     RETRYING,
     /** All retries failed; no values are reported until the meter answers again. */
-    UNREACHABLE
+    UNREACHABLE,
+    /** The meter's configuration cannot work; it is not polled until the configuration is fixed. */
+    MISCONFIGURED
 }

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.metering.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.metergate.api.meter.Meter;
+import org.metergate.api.meter.MeterEvent;
+import org.metergate.api.meter.MeterException;
+import org.metergate.api.meter.MeterException.Reason;
+import org.metergate.api.meter.MeterReadout;
+import org.metergate.api.meter.MeterSession;
+import org.metergate.api.meter.MeterState;
+import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.outbox.MessageKind;
+import org.metergate.api.outbox.Outbox;
+import org.metergate.api.outbox.OutboxException;
+import org.metergate.api.outbox.Retention;
+
+/**
+ * Reads one meter: one attempt per call to {@link #attempt()}, which returns when the next attempt is due
+ * (the next poll, or a retry after backoff). Time and threads stay with the caller, so the retry and
+ * backoff logic is tested without waiting. A meter that stops answering is marked unreachable once (an
+ * event) and no values are reported for it until it answers again.
+ */
+final class MeterPoller {
+
+    /** Uplink messages kept in memory while the outbox refuses them (disk full); beyond this the oldest goes. */
+    static final int MAX_UNSTORED = 64;
+
+    interface Listener {
+        void readout(MeterReadout readout);
+
+        void failure(String meterId, MeterException failure, MeterState state);
+    }
+
+    private record Unstored(MessageKind kind, Retention retention, String payload) {
+    }
+
+    private final Meter meter;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final Listener listener;
+    /** One conversation per meter at a time: scheduled polls and read-now share the optical port. */
+    private final ReentrantLock portLock = new ReentrantLock();
+    private final Deque<Unstored> unstored = new ArrayDeque<>();
+
+    private volatile MeterSession currentSession;
+    private volatile boolean stopped;
+    private MeterState state = MeterState.PENDING;
+    private int failedAttemptsInCycle;
+    private int consecutiveFailures;
+    private Instant lastSuccess;
+    private Instant lastAttempt;
+    private Instant nextPoll;
+    private String lastError;
+    private MeterReadout lastReadout;
+    private long unstoredDropped;
+    private String storageError;
+
+    MeterPoller(Meter meter, Outbox outbox, Clock clock, Listener listener) {
+        this.meter = meter;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    Meter meter() {
+        return meter;
+    }
+
+    /**
+     * One scheduled attempt. Returns the delay until the next attempt: the poll interval after a success or
+     * after giving up, the backoff while retries remain.
+     */
+    Duration attempt() {
+        if (stopped) {
+            return meter.pollPolicy().interval();
+        }
+        portLock.lock();
+        try {
+            return afterAttempt(readOnce());
+        } finally {
+            portLock.unlock();
+        }
+    }
+
+    /**
+     * An on-demand read, outside the schedule and without retries (the technician is waiting). Waits at most
+     * {@code maxWait} for a scheduled read in progress to finish.
+     */
+    MeterReadout readNow(Duration maxWait) throws MeterException {
+        boolean locked;
+        try {
+            locked = portLock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeterException(Reason.CANCELLED, "interrupted while waiting for meter " + meter.id());
+        }
+        if (!locked) {
+            throw new MeterException(Reason.LINK_UNAVAILABLE, "meter " + meter.id()
+                    + " is busy with a scheduled read for more than " + maxWait.toSeconds() + " s; try again");
+        }
+        try {
+            Outcome outcome = readOnce();
+            recordOutcome(outcome);
+            if (outcome.failure != null) {
+                throw outcome.failure;
+            }
+            return outcome.readout;
+        } finally {
+            portLock.unlock();
+        }
+    }
+
+    private record Outcome(MeterReadout readout, MeterException failure) {
+    }
+
+    private Outcome readOnce() {
+        Instant started = clock.instant();
+        synchronized (this) {
+            lastAttempt = started;
+        }
+        try (MeterSession session = meter.open()) {
+            currentSession = session;
+            if (stopped) {
+                throw new MeterException(Reason.CANCELLED, "metering is stopping");
+            }
+            MeterReadout readout = session.readRegisters();
+            store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+            return new Outcome(readout, null);
+        } catch (MeterException e) {
+            return new Outcome(null, e);
+        } catch (RuntimeException e) {
+            // a driver bug must not kill the schedule; report it like any other failure
+            return new Outcome(null, new MeterException(Reason.MALFORMED,
+                    "reading meter " + meter.id() + " failed unexpectedly: " + e, e));
+        } finally {
+            currentSession = null;
+        }
+    }
+
+    private Duration afterAttempt(Outcome outcome) {
+        recordOutcome(outcome);
+        var policy = meter.pollPolicy();
+        Duration next;
+        synchronized (this) {
+            if (outcome.failure == null || !outcome.failure.reason().isTransient()
+                    || failedAttemptsInCycle > policy.retries()) {
+                failedAttemptsInCycle = 0;
+                next = policy.interval();
+            } else {
+                next = policy.backoffBefore(failedAttemptsInCycle);
+            }
+            nextPoll = clock.instant().plus(next);
+        }
+        return next;
+    }
+
+    private void recordOutcome(Outcome outcome) {
+        if (outcome.failure == null) {
+            MeterState before;
+            synchronized (this) {
+                before = state;
+                state = MeterState.ONLINE;
+                lastSuccess = outcome.readout.readAt();
+                lastReadout = outcome.readout;
+                lastError = null;
+                consecutiveFailures = 0;
+                failedAttemptsInCycle = 0;
+            }
+            if (before == MeterState.UNREACHABLE) {
+                storeEvent(MeterEvent.Type.METER_RECOVERED, "meter answers again");
+            }
+            listener.readout(outcome.readout);
+            return;
+        }
+        MeterException failure = outcome.failure;
+        if (failure.reason() == Reason.CANCELLED) {
+            return;
+        }
+        MeterState before;
+        MeterState after;
+        synchronized (this) {
+            before = state;
+            consecutiveFailures++;
+            failedAttemptsInCycle++;
+            lastError = failure.getMessage();
+            if (failure.reason() == Reason.CONFIGURATION) {
+                after = MeterState.MISCONFIGURED;
+            } else if (failure.reason().isTransient() && failedAttemptsInCycle <= meter.pollPolicy().retries()) {
+                after = before == MeterState.UNREACHABLE ? MeterState.UNREACHABLE : MeterState.RETRYING;
+            } else {
+                after = MeterState.UNREACHABLE;
+            }
+            state = after;
+        }
+        if (after == MeterState.UNREACHABLE && before != MeterState.UNREACHABLE) {
+            storeEvent(MeterEvent.Type.METER_UNREACHABLE, failure.getMessage());
+        }
+        listener.failure(meter.id(), failure, after);
+    }
+
+    private void storeEvent(MeterEvent.Type type, String detail) {
+        store(MessageKind.EVENT, Retention.ALARM,
+                UplinkMessages.event(new MeterEvent(meter.id(), type, clock.instant(), detail)));
+    }
+
+    /** Persist before reporting; when the outbox refuses, keep the message and try again next time. */
+    private synchronized void store(MessageKind kind, Retention retention, String payload) {
+        unstored.addLast(new Unstored(kind, retention, payload));
+        while (!unstored.isEmpty()) {
+            Unstored next = unstored.peekFirst();
+            try {
+                outbox.append(next.kind, meter.id(), next.retention, next.payload);
+                unstored.removeFirst();
+            } catch (OutboxException e) {
+                storageError = unstored.size() + " message(s) of meter " + meter.id()
+                        + " are held in memory because the outbox refused them: " + e.getMessage();
+                while (unstored.size() > MAX_UNSTORED) {
+                    unstored.removeFirst();
+                    unstoredDropped++;
+                }
+                return;
+            }
+        }
+        storageError = null;
+    }
+
+    synchronized int unstoredCount() {
+        return unstored.size();
+    }
+
+    synchronized MeterStatus status() {
+        String link = meter.link() == null ? "" : meter.link().toString();
+        String error = lastError != null ? lastError : storageError;
+        if (unstoredDropped > 0) {
+            error = (error == null ? "" : error + "; ") + unstoredDropped
+                    + " message(s) were lost because the outbox refused them for too long";
+        }
+        return new MeterStatus(meter.id(), meter.protocol(), link, state, lastSuccess, lastAttempt, nextPoll,
+                consecutiveFailures, error);
+    }
+
+    synchronized Optional<MeterReadout> lastReadout() {
+        return Optional.ofNullable(lastReadout);
+    }
+
+    /** Stops scheduling and cuts a read in progress short by closing its session. */
+    void stop() {
+        stopped = true;
+        MeterSession session = currentSession;
+        if (session != null) {
+            session.close();
+        }
+    }
+}

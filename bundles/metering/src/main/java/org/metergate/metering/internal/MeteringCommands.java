@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.metering.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.metergate.api.link.LinkService;
+import org.metergate.api.link.PortInfo;
+import org.metergate.api.meter.MeterException;
+import org.metergate.api.meter.MeterReadout;
+import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.meter.MeteringService;
+import org.metergate.api.meter.Reading;
+import org.metergate.api.outbox.Outbox;
+import org.metergate.api.outbox.OutboxStats;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** Shell commands for the technician: {@code mg:meters}, {@code mg:read <meter>}, {@code mg:ports}, {@code mg:outbox}. */
+@Component(service = Object.class, property = {"osgi.command.scope=mg", "osgi.command.function=meters",
+        "osgi.command.function=read", "osgi.command.function=ports", "osgi.command.function=outbox"})
+public class MeteringCommands {
+
+    private final MeteringService metering;
+    private final Outbox outbox;
+    private final Clock clock = Clock.systemUTC();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LinkService links;
+
+    @Activate
+    public MeteringCommands(@Reference MeteringService metering, @Reference Outbox outbox) {
+        this.metering = metering;
+        this.outbox = outbox;
+    }
+
+    /** Table of configured meters with their state and last error. */
+    public String meters() {
+        List<MeterStatus> all = metering.meters();
+        if (all.isEmpty()) {
+            return "No meters configured. Add a file conf/org.metergate.iec62056.meter-<id>.cfg (see conf/examples/).";
+        }
+        StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-24s %-13s %-10s %s%n", "METER", "PROTOCOL",
+                "LINK", "STATE", "LAST READ", "PROBLEM"));
+        Instant now = clock.instant();
+        for (MeterStatus s : all) {
+            b.append(String.format("%-12s %-12s %-24s %-13s %-10s %s%n", s.meterId(), s.protocol(), s.link(),
+                    s.state(), s.lastSuccess() == null ? "never" : ago(now, s.lastSuccess()),
+                    s.lastError() == null ? "" : s.lastError()));
+        }
+        return b.toString();
+    }
+
+    /** Reads a meter now and prints its values, or says plainly why it could not be read. */
+    public String read(String meterId) {
+        try {
+            MeterReadout readout = metering.readNow(meterId);
+            StringBuilder b = new StringBuilder(meterId + " (" + readout.identification() + ") at "
+                    + readout.readAt() + ":" + System.lineSeparator());
+            for (Reading r : readout.readings()) {
+                b.append("  ").append(r.display()).append(r.status() == org.metergate.api.meter.ReadingStatus.OK
+                        ? "" : "  [" + r.status() + "]").append(System.lineSeparator());
+            }
+            return b.toString();
+        } catch (MeterException e) {
+            return "Could not read " + meterId + ": " + e.getMessage();
+        }
+    }
+
+    /** Serial ports on this gateway, for connecting the optical probe. */
+    public String ports() {
+        LinkService l = links;
+        if (l == null) {
+            return "The serial link service is not running.";
+        }
+        List<PortInfo> ports = l.listPorts();
+        if (ports.isEmpty()) {
+            return "No serial ports found. Plug in the optical probe (USB) and run mg:ports again.";
+        }
+        StringBuilder b = new StringBuilder(String.format("%-24s %-6s %s%n", "PORT", "BUSY", "DESCRIPTION"));
+        for (PortInfo p : ports) {
+            b.append(String.format("%-24s %-6s %s%n", p.path(), p.busy() ? "yes" : "no", p.description()));
+        }
+        return b.toString();
+    }
+
+    /** Messages waiting for the head-end. */
+    public String outbox() {
+        OutboxStats s = outbox.stats();
+        return "messages waiting: " + s.messages() + ", payload bytes: " + s.payloadBytes() + ", oldest: "
+                + (s.oldestCreatedAt() == null ? "-" : ago(clock.instant(), s.oldestCreatedAt()) + " ago")
+                + ", routine readings dropped when full: " + s.droppedRoutine()
+                + (s.lastError() == null ? "" : System.lineSeparator() + "problem: " + s.lastError());
+    }
+
+    private static String ago(Instant now, Instant then) {
+        Duration d = Duration.between(then, now);
+        if (d.toSeconds() < 120) {
+            return d.toSeconds() + "s ago";
+        }
+        if (d.toMinutes() < 120) {
+            return d.toMinutes() + "m ago";
+        }
+        return d.toHours() + "h ago";
+    }
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headend;
+
+import java.time.Clock;
+
+import org.metergate.api.credit.CreditService;
+import org.metergate.api.meter.MeteringService;
+import org.metergate.api.outbox.Outbox;
+import org.metergate.api.security.DeviceIdentity;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Runs the {@link HeadendLink} with the configuration of PID {@value #PID}. A new configuration restarts
+ * the link (clean offline, then reconnect). Metering and prepay are optional and may come and go; the
+ * Gogo command {@code metergate:headend} prints the link status.
+ */
+@Component(configurationPid = HeadendComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = HeadendComponent.class,
+        property = {"osgi.command.scope=metergate", "osgi.command.function=headend"})
+@Designate(ocd = HeadendConfig.class)
+public final class HeadendComponent {
+
+    public static final String PID = "org.metergate.headend";
+
+    @Reference
+    private DeviceIdentity identity;
+
+    @Reference
+    private Outbox outbox;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MeteringService metering;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CreditService credit;
+
+    private HeadendLink link;
+
+    @Activate
+    void activate(BundleContext context, HeadendConfig config) {
+        LinkLog log = new OsgiLog(logger);
+        HeadendSettings settings;
+        try {
+            settings = HeadendSettings.from(config);
+        } catch (IllegalArgumentException e) {
+            // stays active so that the status shows why nothing is sent
+            log.error("head-end link not started, configuration " + PID + " is wrong: " + e.getMessage(), null);
+            link = null;
+            misconfiguration = e.getMessage();
+            return;
+        }
+        misconfiguration = null;
+        link = new HeadendLink(settings, identity, outbox, () -> metering, () -> credit, log,
+                context.getBundle().getVersion().toString(), Clock.systemUTC());
+        link.start();
+    }
+
+    private volatile String misconfiguration;
+
+    @Deactivate
+    void deactivate() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+    }
+
+    /** Current link state, or a MISCONFIGURED status naming the bad setting. */
+    public LinkStatus status() {
+        HeadendLink l = link;
+        if (l != null) {
+            return l.status();
+        }
+        return new LinkStatus(null, null, LinkState.MISCONFIGURED, null, null, 0, misconfiguration, null,
+                outbox.stats());
+    }
+
+    /** Gogo: {@code metergate:headend} prints the link status for a technician. */
+    public String headend() {
+        LinkStatus s = status();
+        StringBuilder b = new StringBuilder();
+        b.append("gateway      ").append(s.gatewayId()).append('\n');
+        b.append("broker       ").append(s.brokerUri()).append('\n');
+        b.append("state        ").append(s.state()).append(s.connectedSince() == null ? ""
+                : " since " + s.connectedSince()).append('\n');
+        b.append("published    ").append(s.published()).append(" messages, last at ").append(s.lastPublish())
+                .append('\n');
+        if (s.backlog() != null) {
+            b.append("backlog      ").append(s.backlog().messages()).append(" messages, oldest from ")
+                    .append(s.backlog().oldestCreatedAt()).append('\n');
+        }
+        if (s.lastError() != null) {
+            b.append("last error   ").append(s.lastError()).append(" (").append(s.lastErrorAt()).append(")\n");
+        }
+        return b.toString();
+    }
+
+    private static final class OsgiLog implements LinkLog {
+        private final Logger logger;
+
+        OsgiLog(Logger logger) {
+            this.logger = logger;
+        }
+
+        @Override
+        public void debug(String message) {
+            logger.debug(message);
+        }
+
+        @Override
+        public void info(String message) {
+            logger.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            logger.warn(message);
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            if (cause == null) {
+                logger.error(message);
+            } else {
+                logger.error(message, cause);
+            }
+        }
+    }
+}

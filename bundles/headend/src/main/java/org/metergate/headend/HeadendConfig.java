@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headend;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** ConfigAdmin configuration of the head-end link, PID {@value HeadendComponent#PID}. */
+@ObjectClassDefinition(name = "Metergate head-end link",
+        description = "MQTT 5 connection to the head-end broker (mutual TLS, QoS 1, persistent session).")
+public @interface HeadendConfig {
+
+    @AttributeDefinition(name = "Broker URI", description = "ssl://host:8883; tcp:// only with insecurePlaintext")
+    String brokerUri() default "ssl://localhost:8883";
+
+    @AttributeDefinition(name = "Session expiry (s)",
+            description = "How long the broker keeps the session (subscriptions, queued commands) while the link is down")
+    long sessionExpirySeconds() default 604_800;
+
+    @AttributeDefinition(name = "Keep-alive (s)", min = "5", max = "65535")
+    int keepAliveSeconds() default 60;
+
+    @AttributeDefinition(name = "Readings per message", min = "1", max = "10000")
+    int batchMaxReadings() default 500;
+
+    @AttributeDefinition(name = "Batch age (ms)",
+            description = "A partial batch of readings is sent once its oldest reading is this old", min = "0")
+    long batchMaxAgeMs() default 5_000;
+
+    @AttributeDefinition(name = "Connect timeout (s)", min = "1", max = "300")
+    int connectTimeoutSeconds() default 30;
+
+    @AttributeDefinition(name = "First reconnect delay (s)", min = "1")
+    int reconnectInitialSeconds() default 2;
+
+    @AttributeDefinition(name = "Longest reconnect delay (s)", min = "1")
+    int reconnectMaxSeconds() default 300;
+
+    @AttributeDefinition(name = "Messages in flight", description = "Publishes awaiting PUBACK at once",
+            min = "1", max = "1000")
+    int inflightWindow() default 16;
+
+    @AttributeDefinition(name = "Outbox poll (ms)", description = "How often an idle link looks for new messages",
+            min = "10", max = "60000")
+    long outboxPollMs() default 250;
+
+    @AttributeDefinition(name = "Insecure plaintext (development only)",
+            description = "Allows tcp:// without TLS. Never use in the field: anyone on the path can read and forge traffic.")
+    boolean insecurePlaintext() default false;
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headend;
+
+import java.security.GeneralSecurityException;
+
+import javax.net.ssl.SSLContext;
+
+import org.metergate.api.security.DeviceIdentity;
+
+/** Device identity over a test certificate; {@link #paused} lets a test hold the link back from connecting. */
+final class TestIdentity implements DeviceIdentity {
+
+    private final String gatewayId;
+    private final SSLContext context;
+    volatile boolean paused;
+
+    TestIdentity(String gatewayId, SSLContext context) {
+        this.gatewayId = gatewayId;
+        this.context = context;
+    }
+
+    @Override
+    public String gatewayId() {
+        return gatewayId;
+    }
+
+    @Override
+    public SSLContext clientTlsContext() throws GeneralSecurityException {
+        if (paused) {
+            throw new GeneralSecurityException("test holds the connection back");
+        }
+        if (context == null) {
+            throw new GeneralSecurityException("no device certificate installed yet: run commissioning");
+        }
+        return context;
+    }
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.metergate.api.outbox.MessageKind;
+import org.metergate.api.outbox.OutboxMessage;
+import org.metergate.api.outbox.Retention;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+class UplinkPlannerTest {
+
+    private final MemoryOutbox outbox = new MemoryOutbox();
+    private final RecordingLog log = new RecordingLog();
+    private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    static String reading(String meter, int n) {
+        return "{\"meter\":\"" + meter + "\",\"obis\":\"1-0:1.8.0*255\",\"value\":" + n
+                + ",\"scaler\":0,\"unit\":\"kWh\",\"ts\":\"2026-01-01T00:00:" + String.format("%02d", n % 60)
+                + "Z\",\"status\":\"ok\"}";
+    }
+
+    private static JsonObject json(Publication p) {
+        return JsonParser.parseString(new String(p.payload(), StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+
+    @Test
+    void eventsAndReceiptsGoBeforeWaitingReadingsButKeepTheirOwnOrder() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", i), t0);
+        }
+        OutboxMessage e1 = outbox.append(MessageKind.EVENT, "m1", Retention.ALARM,
+                "{\"type\":\"low-credit\",\"at\":\"2026-01-01T00:00:05Z\"}", t0);
+        OutboxMessage r1 = outbox.append(MessageKind.RECEIPT, "m1", Retention.RECEIPT,
+                "{\"schema\":\"receipts/v1\",\"token\":\"t1\",\"stage\":\"accepted\",\"at\":\"2026-01-01T00:00:06Z\"}", t0);
+        UplinkPlanner planner = new UplinkPlanner(outbox, 3, Duration.ZERO, log);
+
+        List<Publication> out = new ArrayList<>();
+        for (Publication p; (p = planner.next(t0).publication()) != null;) {
+            out.add(p);
+        }
+
+        assertThat(out).extracting(Publication::topicSuffix)
+                .containsExactly("events", "credit/receipts", "readings", "readings");
+        assertThat(out.get(0).outboxIds()).containsExactly(e1.msgId());
+        assertThat(out.get(1).outboxIds()).containsExactly(r1.msgId());
+        JsonObject event = json(out.get(0));
+        assertThat(event.get("msgId").getAsString()).isEqualTo(e1.msgId());
+        assertThat(event.get("schema").getAsString()).isEqualTo("events/v1");
+        assertThat(event.get("meter").getAsString()).isEqualTo("m1");
+        ContractSchemas.assertValid("events.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
+        ContractSchemas.assertValid("receipts.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
+        assertThat(json(out.get(2)).getAsJsonArray("readings")).hasSize(3);
+        assertThat(json(out.get(3)).getAsJsonArray("readings")).hasSize(2);
+        ContractSchemas.assertValid("readings.json", new String(out.get(2).payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void partialBatchWaitsUntilItsOldestReadingIsOldEnough() throws Exception {
+        outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", 1), t0);
+        outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", 2), t0.plusSeconds(1));
+        UplinkPlanner planner = new UplinkPlanner(outbox, 10, Duration.ofSeconds(5), log);
+
+        UplinkPlanner.Next early = planner.next(t0.plusSeconds(2));
+        assertThat(early.publication()).isNull();
+        assertThat(early.dueAt()).isEqualTo(t0.plusSeconds(5));
+
+        Publication due = planner.next(t0.plusSeconds(5)).publication();
+        assertThat(due).isNotNull();
+        assertThat(due.outboxIds()).hasSize(2);
+    }
+
+    @Test
+    void fullBatchGoesAtOnce() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", i), t0);
+        }
+        UplinkPlanner planner = new UplinkPlanner(outbox, 4, Duration.ofHours(1), log);
+        assertThat(planner.next(t0).publication().outboxIds()).hasSize(4);
+    }
+
+    @Test
+    void arrayPayloadsAreFlattenedWithOneIdPerReading() throws Exception {
+        OutboxMessage m = outbox.append(MessageKind.READING, "m7", Retention.ROUTINE,
+                "[" + reading("m7", 1) + "," + reading("m7", 2).replace("\"meter\":\"m7\",", "") + "]", t0);
+        UplinkPlanner planner = new UplinkPlanner(outbox, 10, Duration.ZERO, log);
+        Publication p = planner.next(t0).publication();
+        var readings = json(p).getAsJsonArray("readings");
+        assertThat(readings).hasSize(2);
+        assertThat(readings.get(0).getAsJsonObject().get("id").getAsString()).isEqualTo(m.msgId() + "/0");
+        assertThat(readings.get(1).getAsJsonObject().get("id").getAsString()).isEqualTo(m.msgId() + "/1");
+        assertThat(readings.get(1).getAsJsonObject().get("meter").getAsString()).isEqualTo("m7");
+        ContractSchemas.assertValid("readings.json", new String(p.payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inFlightMessagesAreSkippedUntilResetThenResentWithTheSameIds() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", i), t0);
+        }
+        UplinkPlanner planner = new UplinkPlanner(outbox, 2, Duration.ZERO, log);
+        Publication first = planner.next(t0).publication();
+        Publication second = planner.next(t0).publication();
+        assertThat(second.outboxIds()).doesNotContainAnyElementsOf(first.outboxIds());
+
+        outbox.acknowledge(first.outboxIds());
+        planner.acknowledged(first);
+        planner.reset(); // connection lost: second was never acknowledged
+
+        Publication again = planner.next(t0).publication();
+        assertThat(again.outboxIds()).isEqualTo(second.outboxIds());
+        assertThat(again.msgId()).isEqualTo(second.msgId());
+    }
+
+    @Test
+    void findsNewMessagesBehindALargeInFlightBacklog() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            outbox.append(MessageKind.EVENT, "m1", Retention.ALARM, "{\"type\":\"tamper\",\"at\":\"2026-01-01T00:00:00Z\"}", t0);
+        }
+        UplinkPlanner planner = new UplinkPlanner(outbox, 2, Duration.ZERO, log);
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Publication p = planner.next(t0).publication();
+            seen.addAll(p.outboxIds());
+            planner.acknowledged(p); // pretend acknowledged although still in the outbox: hint too low
+        }
+        assertThat(seen).doesNotHaveDuplicates().hasSize(50);
+        assertThat(planner.next(t0).publication()).isNull();
+    }
+
+    @Test
+    void malformedPayloadIsDeliveredAsAnEventInsteadOfBlockingOrBeingDropped() throws Exception {
+        outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", 1), t0);
+        OutboxMessage bad = outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, "1.8.0(12*kWh", t0);
+        outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", 3), t0);
+        UplinkPlanner planner = new UplinkPlanner(outbox, 10, Duration.ZERO, log);
+
+        Publication p1 = planner.next(t0).publication();
+        Publication p2 = planner.next(t0).publication();
+        Publication p3 = planner.next(t0).publication();
+
+        assertThat(p1.topicSuffix()).isEqualTo("readings");
+        assertThat(p1.outboxIds()).hasSize(1);
+        assertThat(p2.topicSuffix()).isEqualTo("events");
+        assertThat(p2.outboxIds()).containsExactly(bad.msgId());
+        JsonObject event = json(p2);
+        assertThat(event.get("type").getAsString()).isEqualTo("malformed-payload");
+        assertThat(event.get("payload").getAsString()).isEqualTo("1.8.0(12*kWh");
+        ContractSchemas.assertValid("events.json", new String(p2.payload(), StandardCharsets.UTF_8));
+        assertThat(p3.topicSuffix()).isEqualTo("readings");
+        assertThat(log.contains("WARN", bad.msgId())).isTrue();
+    }
+}

@@ -16,6 +16,12 @@ public @interface HeadendConfig {
             description = "How long the broker keeps the session (subscriptions, queued commands) while the link is down")
     long sessionExpirySeconds() default 604_800;
 
+    @AttributeDefinition(name = "Offline delay (s)",
+            description = "MQTT 5 will delay: the broker announces the gateway offline only after the link has been"
+                    + " down this long, so short drops do not flap. Keep it at 1 or more: ActiveMQ Artemis never"
+                    + " sends a will with delay 0 while the session is kept", min = "0")
+    long willDelaySeconds() default 5;
+
     @AttributeDefinition(name = "Keep-alive (s)", min = "5", max = "65535")
     int keepAliveSeconds() default 60;
 

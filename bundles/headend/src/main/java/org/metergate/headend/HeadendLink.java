@@ -240,6 +240,9 @@ public final class HeadendLink implements AutoCloseable {
         MqttProperties willProps = new MqttProperties();
         willProps.setContentType(MqttSession.JSON);
         willProps.setPayloadFormat(true);
+        if (settings.willDelaySeconds() > 0) {
+            willProps.setWillDelayInterval(settings.willDelaySeconds());
+        }
         options.setWillMessageProperties(willProps);
 
         MqttAsyncClient client = new MqttAsyncClient(settings.brokerUri(), gatewayId, new MemoryPersistence());

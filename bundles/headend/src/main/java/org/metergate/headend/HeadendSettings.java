@@ -9,7 +9,7 @@ import java.util.Locale;
 /** Validated link settings; built from {@link HeadendConfig} or directly by tests. */
 public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int keepAliveSeconds, int batchMaxReadings,
         Duration batchMaxAge, int connectTimeoutSeconds, Duration reconnectInitial, Duration reconnectMax,
-        int inflightWindow, Duration outboxPoll, boolean insecurePlaintext) {
+        int inflightWindow, Duration outboxPoll, boolean insecurePlaintext, long willDelaySeconds) {
 
     /** @throws IllegalArgumentException naming the bad key, its value and what to use instead */
     public HeadendSettings {
@@ -43,6 +43,10 @@ public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int k
             throw new IllegalArgumentException("reconnect delays must be positive and reconnectMaxSeconds >= "
                     + "reconnectInitialSeconds (now " + reconnectInitial + " and " + reconnectMax + ")");
         }
+        if (willDelaySeconds < 0 || willDelaySeconds > sessionExpirySeconds) {
+            throw new IllegalArgumentException("willDelaySeconds must be 0.." + sessionExpirySeconds
+                    + " (the session expiry), not " + willDelaySeconds);
+        }
         if (outboxPoll == null || outboxPoll.toMillis() < 1) {
             throw new IllegalArgumentException("outboxPollMs must be at least 1");
         }
@@ -52,7 +56,7 @@ public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int k
         return new HeadendSettings(c.brokerUri(), c.sessionExpirySeconds(), c.keepAliveSeconds(),
                 c.batchMaxReadings(), Duration.ofMillis(c.batchMaxAgeMs()), c.connectTimeoutSeconds(),
                 Duration.ofSeconds(c.reconnectInitialSeconds()), Duration.ofSeconds(c.reconnectMaxSeconds()),
-                c.inflightWindow(), Duration.ofMillis(c.outboxPollMs()), c.insecurePlaintext());
+                c.inflightWindow(), Duration.ofMillis(c.outboxPollMs()), c.insecurePlaintext(), c.willDelaySeconds());
     }
 
     public boolean usesTls() {

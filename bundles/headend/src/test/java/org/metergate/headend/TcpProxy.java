@@ -17,6 +17,7 @@ final class TcpProxy implements AutoCloseable {
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile boolean down;
 
     TcpProxy(int target) throws IOException {
         this.target = target;
@@ -34,6 +35,10 @@ final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (down) {
+                    client.close();
+                    continue;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(client);
                 open.add(upstream);
@@ -64,7 +69,12 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    /** Closes all forwarded connections; new ones are still accepted. */
+    /** While down, new connections are closed at once, like a link that is still broken. */
+    void down(boolean isDown) {
+        down = isDown;
+    }
+
+    /** Closes all forwarded connections; new ones are still accepted unless {@link #down}. */
     void cut() {
         for (Socket s : open) {
             closeQuietly(s);

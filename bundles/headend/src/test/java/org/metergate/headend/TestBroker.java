@@ -4,8 +4,10 @@ package org.metergate.headend;
 import java.io.IOException;
 import java.net.ServerSocket;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
  * Embedded ActiveMQ Artemis speaking MQTT 5 on 127.0.0.1: a mutual-TLS acceptor and, optionally, a
@@ -30,6 +32,9 @@ final class TestBroker implements AutoCloseable {
         cfg.setJMXManagementEnabled(false);
         cfg.setSecurityEnabled(false);
         cfg.setMaxDiskUsage(-1);
+        cfg.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLA"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        cfg.setMqttSessionScanInterval(100); // wills with a delay are sent by this scan
         cfg.addAcceptorConfiguration("mqtt-tls", "tcp://127.0.0.1:" + tlsPort + "?protocols=MQTT;sslEnabled=true"
                 + ";keyStorePath=" + pki.serverKeystore + ";keyStorePassword=" + new String(TestPki.PASSWORD)
                 + ";keyStoreType=PKCS12;trustStorePath=" + pki.truststore + ";trustStorePassword="

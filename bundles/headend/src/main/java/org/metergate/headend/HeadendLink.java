@@ -208,6 +208,8 @@ public final class HeadendLink implements AutoCloseable {
                     }
                     session.abandon();
                 }
+                // PUBACKs that came in before the end: the outbox and its status stay exact while offline
+                flushAcknowledgements();
                 planner.reset();
             }
             if (!stopping) {

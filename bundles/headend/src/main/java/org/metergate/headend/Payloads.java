@@ -23,8 +23,8 @@ final class Payloads {
 
     static final String STATUS = "status/v1";
     static final String READINGS = "readings/v1";
-    static final String EVENTS = "events/v1";
-    static final String RECEIPTS = "receipts/v1";
+    static final String EVENTS = "event/v1";
+    static final String RECEIPTS = "receipt/v1";
     static final String CMD_RESPONSE = "cmd-response/v1";
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
@@ -52,7 +52,7 @@ final class Payloads {
         o.addProperty("state", "online");
         o.addProperty("gateway", gatewayId);
         o.addProperty("version", version);
-        o.addProperty("at", at.toString());
+        o.addProperty("ts", at.toString());
         JsonArray list = new JsonArray();
         for (MeterStatus m : meters) {
             JsonObject j = new JsonObject();
@@ -124,7 +124,7 @@ final class Payloads {
         o.addProperty("detail", r.detail());
         o.addProperty("balance", r.balanceMinor());
         o.addProperty("currency", r.currency());
-        o.addProperty("at", r.at().toString());
+        o.addProperty("ts", r.at().toString());
         return o;
     }
 

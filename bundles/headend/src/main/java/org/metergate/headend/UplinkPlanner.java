@@ -211,7 +211,7 @@ final class UplinkPlanner {
         JsonObject doc = Payloads.envelope(Payloads.EVENTS, m.msgId());
         doc.addProperty("meter", m.meterId());
         doc.addProperty("type", "malformed-payload");
-        doc.addProperty("at", m.createdAt().toString());
+        doc.addProperty("ts", m.createdAt().toString());
         doc.addProperty("detail", "outbox message of kind " + m.kind() + " could not be parsed as JSON");
         doc.addProperty("payload", m.payload());
         return new Publication(m.msgId(), MessageKind.EVENT.topic(), Payloads.bytes(doc), List.of(m.msgId()),

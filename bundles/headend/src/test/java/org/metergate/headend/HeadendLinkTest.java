@@ -153,7 +153,7 @@ class HeadendLinkTest {
             outbox.append(MessageKind.READING, "m" + (i % 3), Retention.ROUTINE, UplinkPlannerTest.reading("m" + (i % 3), i));
         }
         outbox.append(MessageKind.EVENT, "m1", Retention.ALARM,
-                "{\"type\":\"tamper\",\"at\":\"2026-01-01T00:00:00Z\",\"detail\":\"terminal cover opened\"}");
+                "{\"type\":\"tamper\",\"ts\":\"2026-01-01T00:00:00Z\",\"detail\":\"terminal cover opened\"}");
         int total = outbox.size();
         HeadendLink link = start("gw-drain", settings(broker.tlsUri(), 10, 3, false));
 
@@ -185,7 +185,7 @@ class HeadendLinkTest {
         outbox.onFetch(n -> {
             if (n == 12) {
                 outbox.append(MessageKind.EVENT, "m1", Retention.ALARM,
-                        "{\"type\":\"credit-exhausted\",\"at\":\"2026-01-01T00:00:00Z\"}");
+                        "{\"type\":\"credit-exhausted\",\"ts\":\"2026-01-01T00:00:00Z\"}");
             }
         });
         start("gw-prio", settings(broker.tlsUri(), 5, 1, false));

@@ -78,7 +78,7 @@ class HeadendOutageTest {
         for (int i = 0; i < 60; i++) {
             outbox.append(MessageKind.READING, "m" + (i % 3), Retention.ROUTINE, UplinkPlannerTest.reading("m" + (i % 3), i));
         }
-        outbox.append(MessageKind.EVENT, null, Retention.ALARM, "{\"type\":\"power-restore\",\"at\":\"2026-01-01T00:00:00Z\"}");
+        outbox.append(MessageKind.EVENT, null, Retention.ALARM, "{\"type\":\"power-restore\",\"ts\":\"2026-01-01T00:00:00Z\"}");
         Set<String> ids = allIds();
         TestIdentity identity = new TestIdentity("gw-down", pki.client("gw-down"));
         HeadendLink link = closing(link(settings(broker.tlsUri(), 7, 4, false), identity, outbox, null, null, log));

@@ -39,9 +39,9 @@ class UplinkPlannerTest {
             outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, reading("m1", i), t0);
         }
         OutboxMessage e1 = outbox.append(MessageKind.EVENT, "m1", Retention.ALARM,
-                "{\"type\":\"low-credit\",\"at\":\"2026-01-01T00:00:05Z\"}", t0);
+                "{\"type\":\"low-credit\",\"ts\":\"2026-01-01T00:00:05Z\"}", t0);
         OutboxMessage r1 = outbox.append(MessageKind.RECEIPT, "m1", Retention.RECEIPT,
-                "{\"schema\":\"receipts/v1\",\"token\":\"t1\",\"stage\":\"accepted\",\"at\":\"2026-01-01T00:00:06Z\"}", t0);
+                "{\"schema\":\"receipt/v1\",\"token\":\"t1\",\"stage\":\"accepted\",\"ts\":\"2026-01-01T00:00:06Z\"}", t0);
         UplinkPlanner planner = new UplinkPlanner(outbox, 3, Duration.ZERO, log);
 
         List<Publication> out = new ArrayList<>();
@@ -55,7 +55,7 @@ class UplinkPlannerTest {
         assertThat(out.get(1).outboxIds()).containsExactly(r1.msgId());
         JsonObject event = json(out.get(0));
         assertThat(event.get("msgId").getAsString()).isEqualTo(e1.msgId());
-        assertThat(event.get("schema").getAsString()).isEqualTo("events/v1");
+        assertThat(event.get("schema").getAsString()).isEqualTo("event/v1");
         assertThat(event.get("meter").getAsString()).isEqualTo("m1");
         ContractSchemas.assertValid("events.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
         ContractSchemas.assertValid("receipts.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
@@ -124,7 +124,7 @@ class UplinkPlannerTest {
     @Test
     void findsNewMessagesBehindALargeInFlightBacklog() throws Exception {
         for (int i = 0; i < 50; i++) {
-            outbox.append(MessageKind.EVENT, "m1", Retention.ALARM, "{\"type\":\"tamper\",\"at\":\"2026-01-01T00:00:00Z\"}", t0);
+            outbox.append(MessageKind.EVENT, "m1", Retention.ALARM, "{\"type\":\"tamper\",\"ts\":\"2026-01-01T00:00:00Z\"}", t0);
         }
         UplinkPlanner planner = new UplinkPlanner(outbox, 2, Duration.ZERO, log);
         List<String> seen = new ArrayList<>();
@@ -158,5 +158,33 @@ class UplinkPlannerTest {
         ContractSchemas.assertValid("events.json", new String(p2.payload(), StandardCharsets.UTF_8));
         assertThat(p3.topicSuffix()).isEqualTo("readings");
         assertThat(log.contains("WARN", bad.msgId())).isTrue();
+    }
+
+    /** The documents bundles/metering writes (UplinkMessages): kept as they are, completed, and valid. */
+    @Test
+    void meteringPayloadsKeepTheirIdsAndValidate() throws Exception {
+        outbox.append(MessageKind.READING, "m1", Retention.ROUTINE,
+                "[{\"id\":\"m1|1-0:1.8.0*255|2026-03-01T12:00:00Z\",\"meter\":\"m1\",\"obis\":\"1-0:1.8.0*255\","
+                        + "\"value\":1234.567,\"scaler\":0,\"unit\":\"kWh\",\"ts\":\"2026-03-01T12:00:00Z\",\"status\":\"ok\"},"
+                        + "{\"id\":\"m1|0-0:96.1.0*255|2026-03-01T12:00:00Z\",\"meter\":\"m1\",\"obis\":\"0-0:96.1.0*255\","
+                        + "\"value\":\"12345678\",\"scaler\":0,\"unit\":\"\",\"ts\":\"2026-03-01T12:00:00Z\",\"status\":\"clock-uncertain\"}]",
+                t0);
+        OutboxMessage e = outbox.append(MessageKind.EVENT, "m1", Retention.ALARM,
+                "{\"schema\":\"event/v1\",\"id\":\"m1|meter-unreachable|2026-03-01T12:00:00Z\",\"meter\":\"m1\","
+                        + "\"type\":\"meter-unreachable\",\"ts\":\"2026-03-01T12:00:00Z\","
+                        + "\"detail\":\"no answer from meter on /dev/ttyUSB0 at 300 baud\"}",
+                t0);
+        UplinkPlanner planner = new UplinkPlanner(outbox, 10, Duration.ZERO, log);
+
+        Publication event = planner.next(t0).publication();
+        Publication readings = planner.next(t0).publication();
+
+        ContractSchemas.assertValid("events.json", new String(event.payload(), StandardCharsets.UTF_8));
+        assertThat(json(event).get("msgId").getAsString()).isEqualTo(e.msgId());
+        ContractSchemas.assertValid("readings.json", new String(readings.payload(), StandardCharsets.UTF_8));
+        assertThat(json(readings).getAsJsonArray("readings").get(0).getAsJsonObject().get("id").getAsString())
+                .isEqualTo("m1|1-0:1.8.0*255|2026-03-01T12:00:00Z");
+        assertThat(json(readings).getAsJsonArray("readings").get(0).getAsJsonObject().get("value").getAsBigDecimal())
+                .isEqualByComparingTo("1234.567");
     }
 }

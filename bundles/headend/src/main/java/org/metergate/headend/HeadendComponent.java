@@ -50,7 +50,8 @@ public final class HeadendComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CreditService credit;
 
-    private HeadendLink link;
+    private volatile HeadendLink link;
+    private volatile String misconfiguration;
 
     @Activate
     void activate(BundleContext context, HeadendConfig config) {
@@ -70,8 +71,6 @@ public final class HeadendComponent {
                 context.getBundle().getVersion().toString(), Clock.systemUTC());
         link.start();
     }
-
-    private volatile String misconfiguration;
 
     @Deactivate
     void deactivate() {

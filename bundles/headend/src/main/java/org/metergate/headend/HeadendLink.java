@@ -191,9 +191,8 @@ public final class HeadendLink implements AutoCloseable {
                 pause(backoff.next());
                 continue;
             }
-            backoff.reset();
             try {
-                serve(session);
+                serve(session, backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (MqttException | RuntimeException e) {
@@ -265,14 +264,24 @@ public final class HeadendLink implements AutoCloseable {
         }
     }
 
-    private void serve(MqttSession session) throws MqttException, InterruptedException {
+    private void serve(MqttSession session, Backoff backoff) throws MqttException, InterruptedException {
+        if (stopping) {
+            return;
+        }
         long timeoutMs = settings.connectTimeoutSeconds() * 1000L;
         session.subscribe(new String[] {topic("credit/tokens"), topic("cmd/+")}, timeoutMs);
         session.publishDirect(topic("status"), Payloads.bytes(birth()), true, null, null);
         connectedSince = clock.instant();
         state = LinkState.CONNECTED;
         long pollMs = settings.outboxPoll().toMillis();
+        boolean usable = false;
         while (!stopping && session.alive()) {
+            // only a session that delivers (or has nothing to deliver) resets the backoff, so a broker
+            // that accepts the connection but refuses a message is not hammered at the shortest delay
+            if (!usable && session.deliveredAny()) {
+                usable = true;
+                backoff.reset();
+            }
             flushAcknowledgements();
             if (!session.acquire(pollMs)) {
                 continue;
@@ -288,6 +297,10 @@ public final class HeadendLink implements AutoCloseable {
             }
             Publication p = next.publication();
             if (p == null) {
+                if (!usable && next.dueAt() == null) {
+                    usable = true;
+                    backoff.reset();
+                }
                 session.release();
                 waitForWork(next.dueAt(), pollMs);
                 continue;
@@ -400,10 +413,14 @@ public final class HeadendLink implements AutoCloseable {
     }
 
     private void handleCommand(MqttSession session, String name, MqttMessage message) {
+        respond(session, name, message, downlink.command(name, message.getPayload()));
+    }
+
+    /** Sends a command's response without waiting (may run on Paho's callback thread). */
+    private void respond(MqttSession session, String name, MqttMessage message, JsonObject response) {
         MqttProperties props = message.getProperties();
         String responseTopic = props == null ? null : props.getResponseTopic();
         byte[] correlation = props == null ? null : props.getCorrelationData();
-        JsonObject response = downlink.command(name, message.getPayload());
         if (responseTopic == null || responseTopic.isEmpty()) {
             log.warn("command '" + name + "' came without a responseTopic, so its answer cannot be sent: "
                     + Payloads.text(response));
@@ -441,10 +458,7 @@ public final class HeadendLink implements AutoCloseable {
 
         @Override
         public void lost(MqttSession session, String reason) {
-            if (!stopping) {
-                log.info("head-end link lost: " + reason);
-            }
-            wake();
+            wake(); // the link thread reports the reason
         }
 
         @Override
@@ -457,8 +471,9 @@ public final class HeadendLink implements AutoCloseable {
                 try {
                     commands.execute(() -> handleCommand(session, name, message));
                 } catch (RejectedExecutionException e) {
-                    log.warn("command '" + name + "' dropped: " + (stopping ? "the gateway is stopping"
-                            : "too many commands are waiting"));
+                    String why = stopping ? "the gateway is stopping" : "too many commands are waiting; try again";
+                    respond(session, name, message, Payloads.commandError(UUID.randomUUID().toString(), name, null,
+                            "busy", "command not run: " + why));
                 }
             } else {
                 log.debug("ignoring message on unexpected topic " + topic + ": "

@@ -38,6 +38,7 @@ final class MqttSession implements MqttCallback {
     private final String brokerUri;
     private volatile boolean alive = true;
     private volatile String lostReason;
+    private volatile boolean deliveredAny;
 
     MqttSession(MqttAsyncClient client, int window, Events events, String brokerUri) {
         this.client = client;
@@ -57,6 +58,11 @@ final class MqttSession implements MqttCallback {
 
     String lostReason() {
         return lostReason;
+    }
+
+    /** Whether the broker has acknowledged at least one outbox publication on this connection. */
+    boolean deliveredAny() {
+        return deliveredAny;
     }
 
     boolean acquire(long timeoutMs) throws InterruptedException {
@@ -105,6 +111,7 @@ final class MqttSession implements MqttCallback {
                             + Integer.toHexString(code) + "); it stays in the outbox. Check the broker's ACL for "
                             + "this gateway");
                 } else {
+                    deliveredAny = true;
                     events.delivered(MqttSession.this, p);
                 }
             }

@@ -35,4 +35,17 @@ class HeadendSettingsTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 8, Duration.ofMillis(20), false, 1))
                 .hasMessageContaining("reconnectMaxSeconds");
     }
+
+    @Test
+    void metatypeDefaultsAreAUsableFieldConfiguration() {
+        HeadendConfig defaults = (HeadendConfig) java.lang.reflect.Proxy.newProxyInstance(
+                HeadendConfig.class.getClassLoader(), new Class<?>[] {HeadendConfig.class},
+                (proxy, method, args) -> method.getDefaultValue());
+        HeadendSettings s = HeadendSettings.from(defaults);
+        assertThat(s.usesTls()).isTrue();
+        assertThat(s.insecurePlaintext()).isFalse();
+        assertThat(s.sessionExpirySeconds()).isEqualTo(7 * 24 * 3600);
+        assertThat(s.willDelaySeconds()).isPositive();
+        assertThat(s.reconnectMax()).isGreaterThan(s.reconnectInitial());
+    }
 }

@@ -13,6 +13,7 @@ final class TestIdentity implements DeviceIdentity {
     private final String gatewayId;
     private final SSLContext context;
     volatile boolean paused;
+    final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
     TestIdentity(String gatewayId, SSLContext context) {
         this.gatewayId = gatewayId;
@@ -26,6 +27,7 @@ final class TestIdentity implements DeviceIdentity {
 
     @Override
     public SSLContext clientTlsContext() throws GeneralSecurityException {
+        attempts.incrementAndGet();
         if (paused) {
             throw new GeneralSecurityException("test holds the connection back");
         }

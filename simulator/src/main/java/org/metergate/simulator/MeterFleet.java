@@ -2,7 +2,10 @@
 package org.metergate.simulator;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,6 +103,33 @@ public final class MeterFleet implements AutoCloseable {
     public Optional<Path> ptyPath(String meterId) {
         meter(meterId);
         return Optional.ofNullable(ptys.get(meterId)).map(PtyBridge::link);
+    }
+
+    /**
+     * Waits until the meter's pty is ready for a new session after {@code previousLaunches} (a value from
+     * {@link #ptyLaunches}) — i.e. the bridge of the previous session has been replaced and the link exists.
+     *
+     * @return whether it became ready in time
+     */
+    public boolean awaitPtyReady(String meterId, long previousLaunches, Duration timeout) throws InterruptedException {
+        PtyBridge bridge = ptys.get(meterId);
+        if (bridge == null) {
+            throw new IllegalStateException("meter " + meterId + " has no pty (no pty directory or socat missing)");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (bridge.launches() > previousLaunches && Files.exists(bridge.link(), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    /** How many times socat was started for this meter's pty (one per pty session, plus the first). */
+    public long ptyLaunches(String meterId) {
+        PtyBridge bridge = ptys.get(meterId);
+        return bridge == null ? 0 : bridge.launches();
     }
 
     /** Writes every meter's register totals to the state store (no-op without one). */

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +27,7 @@ final class PtyBridge implements AutoCloseable {
     private final Thread supervisor;
     private volatile Process process;
     private volatile boolean closed;
+    private final AtomicLong launches = new AtomicLong();
 
     private PtyBridge(Path link, int tcpPort) {
         this.link = link;
@@ -71,7 +73,13 @@ final class PtyBridge implements AutoCloseable {
         return link;
     }
 
+    /** How many socat processes were started so far; the link is ready once it exists after a rise. */
+    long launches() {
+        return launches.get();
+    }
+
     private Process launch() throws IOException {
+        launches.incrementAndGet();
         // raw, no echo: the pty passes bytes unchanged (8N1; kernel ptys cannot do 7E1)
         List<String> command = List.of("socat", "PTY,link=" + link + ",raw,echo=0,wait-slave",
                 "TCP:127.0.0.1:" + tcpPort);
@@ -109,6 +117,7 @@ final class PtyBridge implements AutoCloseable {
                 if (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(200)) {
                     Thread.sleep(200); // failing fast: do not spin
                 }
+                Files.deleteIfExists(link); // normally gone with the old socat
                 process = launch();
                 awaitLink();
             } catch (InterruptedException e) {

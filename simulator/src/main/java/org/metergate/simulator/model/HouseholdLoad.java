@@ -55,7 +55,7 @@ final class HouseholdLoad {
         if (pvPeakW == 0 || hour < 6 || hour > 19) {
             return 0;
         }
-        double sun = Math.pow(Math.sin(Math.PI * (hour - 6) / 13), 1.5);
+        double sun = Math.pow(Math.max(0, Math.sin(Math.PI * (hour - 6) / 13)), 1.5);
         double clouds = 0.3 + 0.7 * Noise.unit(key, 200, local.toLocalDate().toEpochDay());
         return pvPeakW * sun * clouds;
     }

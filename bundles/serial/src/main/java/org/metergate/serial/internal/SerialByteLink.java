@@ -87,6 +87,9 @@ public final class SerialByteLink implements ByteLink {
                 return;
             }
             int errno = port.getLastErrorCode();
+            if (device.startsWith("/") && !Files.exists(Path.of(device))) {
+                throw doesNotExist(device); // unplugged while we were opening it
+            }
             if (SerialPorts.isPermissionError(errno)) {
                 throw new LinkUnavailableException("no permission to open serial port " + device
                         + " — run the gateway as a user in group 'dialout' (or the group owning the device)");

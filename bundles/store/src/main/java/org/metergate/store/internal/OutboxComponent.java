@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.store.internal;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.metergate.api.outbox.MessageKind;
+import org.metergate.api.outbox.Outbox;
+import org.metergate.api.outbox.OutboxException;
+import org.metergate.api.outbox.OutboxMessage;
+import org.metergate.api.outbox.OutboxStats;
+import org.metergate.api.outbox.Retention;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The outbox service: SQLite (durable) or memory, chosen by configuration. A configuration change
+ * deactivates this instance (draining and closing the database) and activates a new one.
+ */
+@Component(service = Outbox.class, configurationPid = OutboxComponent.PID, immediate = true)
+@Designate(ocd = StoreConfig.class)
+public class OutboxComponent implements Outbox {
+
+    static final String PID = "org.metergate.store";
+
+    private final Logger log;
+    private final Outbox delegate;
+    private final AutoCloseable closer;
+
+    @Activate
+    public OutboxComponent(BundleContext context, StoreConfig config,
+            @Reference(service = LoggerFactory.class) Logger log) throws OutboxException {
+        this(config, context::getProperty, log);
+    }
+
+    OutboxComponent(StoreConfig config, UnaryOperator<String> frameworkProperty, Logger log)
+            throws OutboxException {
+        this.log = log;
+        StoreSettings settings;
+        try {
+            settings = StoreSettings.from(config, frameworkProperty.apply(StoreSettings.DATA_DIR_PROPERTY));
+        } catch (IllegalArgumentException e) {
+            log.error(e.getMessage());
+            throw e;
+        }
+        if (settings.durable()) {
+            SqliteOutbox sqlite;
+            try {
+                sqlite = SqliteOutbox.open(settings.sqlite(), Clock.systemUTC());
+            } catch (OutboxException e) {
+                log.error("outbox not started: {}", e.getMessage(), e);
+                throw e;
+            }
+            String warning = sqlite.stats().lastError();
+            if (warning != null) {
+                log.error(warning);
+            }
+            log.info("outbox {} open: {} messages waiting; limits {} messages, {} bytes", settings.sqlite().file(),
+                    sqlite.stats().messages(), settings.limits().maxMessages(), settings.limits().maxPayloadBytes());
+            delegate = sqlite;
+            closer = sqlite;
+        } else {
+            MemoryOutbox memory = new MemoryOutbox(settings.limits(), Clock.systemUTC());
+            log.warn("outbox in memory: queued messages are lost on restart or power cut (type=memory)");
+            delegate = memory;
+            closer = memory;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            closer.close();
+        } catch (Exception e) {
+            log.warn("closing the outbox failed: {}", e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public OutboxMessage append(MessageKind kind, String meterId, Retention retention, String payload)
+            throws OutboxException {
+        try {
+            return delegate.append(kind, meterId, retention, payload);
+        } catch (OutboxException e) {
+            log.warn("outbox refused a {} message{}: {}", kind, meterId == null ? "" : " of meter " + meterId,
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    @Override
+    public List<OutboxMessage> oldest(Set<MessageKind> kinds, int max) throws OutboxException {
+        return delegate.oldest(kinds, max);
+    }
+
+    @Override
+    public void acknowledge(Collection<String> msgIds) throws OutboxException {
+        delegate.acknowledge(msgIds);
+    }
+
+    @Override
+    public OutboxStats stats() {
+        return delegate.stats();
+    }
+}

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.store.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+
+import org.metergate.api.outbox.MessageKind;
+import org.metergate.api.outbox.Outbox;
+import org.metergate.api.outbox.OutboxException;
+import org.metergate.api.outbox.OutboxException.Reason;
+import org.metergate.api.outbox.OutboxMessage;
+import org.metergate.api.outbox.OutboxStats;
+import org.metergate.api.outbox.Retention;
+
+/**
+ * Durable outbox in one SQLite file. One store thread owns the connection; {@link #append} hands its message
+ * to that thread, which commits every append waiting at that moment (up to {@code groupCommitMaxBatch},
+ * waiting at most {@code groupCommitMaxDelay} for more) in one transaction, and returns only after that
+ * commit was synced to disk. Concurrent appenders thus share one fsync instead of paying one each.
+ */
+final class SqliteOutbox implements Outbox, AutoCloseable {
+
+    /** Store settings; the limits decide when routine messages are dropped. */
+    record Settings(Path file, OutboxLimits limits, int groupCommitMaxBatch, long groupCommitMaxDelayMs) {
+        Settings {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(limits, "limits");
+            if (groupCommitMaxBatch < 1 || groupCommitMaxBatch > 10_000) {
+                throw new IllegalArgumentException("groupCommitMaxBatch is " + groupCommitMaxBatch
+                        + "; it must be 1..10000 (1 = one transaction per message; typical 256)");
+            }
+            if (groupCommitMaxDelayMs < 0 || groupCommitMaxDelayMs > 1000) {
+                throw new IllegalArgumentException("groupCommitMaxDelayMs is " + groupCommitMaxDelayMs
+                        + "; it must be 0..1000 (0 = commit whatever is waiting; typical 2)");
+            }
+        }
+
+        static Settings defaults(Path file) {
+            return new Settings(file, OutboxLimits.defaults(), 256, 2);
+        }
+    }
+
+    /** Test hook: runs SQL on the store thread (e.g. to simulate a full disk with max_page_count). */
+    interface ConnectionAction {
+        void run(Connection c) throws SQLException;
+    }
+
+    private static final String COLUMNS = "seq, msg_id, kind, meter_id, retention, created_at, payload";
+    private static final int ACK_CHUNK = 500;
+
+    private final Settings settings;
+    private final Clock clock;
+    private final CapacityPlanner planner;
+    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final ReadWriteLock closing = new ReentrantReadWriteLock();
+    private final Thread storeThread;
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private boolean closed;
+    private Task carried;
+
+    // written by the store thread only, after each commit
+    private long messages;
+    private long payloadBytes;
+    private long lastSequence;
+    private volatile OutboxStats stats;
+    private volatile long droppedRoutine;
+    private volatile String lastError;
+
+    private SqliteOutbox(Settings settings, Clock clock, SqliteDatabase.Opened opened) throws SQLException {
+        this.settings = settings;
+        this.clock = clock;
+        this.planner = new CapacityPlanner(settings.limits());
+        this.connection = opened.connection();
+        this.insert = connection.prepareStatement("INSERT INTO outbox (" + COLUMNS
+                + ", payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        loadCounters();
+        connection.setAutoCommit(false);
+        this.storeThread = new Thread(this::serve, "metergate-store " + settings.file().getFileName());
+        this.storeThread.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating or migrating) the database and starts the store thread. A damaged file is kept aside
+     * and reported both in {@link #stats()} and as an event message in the new database.
+     */
+    static SqliteOutbox open(Settings settings, Clock clock) throws OutboxException {
+        SqliteDatabase.Opened opened = SqliteDatabase.open(settings.file(), clock);
+        SqliteOutbox outbox;
+        try {
+            outbox = new SqliteOutbox(settings, clock, opened);
+        } catch (SQLException e) {
+            SqliteDatabase.closeQuietly(opened.connection());
+            throw SqliteErrors.map(e, settings.file(), "reading the outbox");
+        }
+        outbox.storeThread.start();
+        if (opened.quarantinedAs() != null) {
+            outbox.reportQuarantine(opened);
+        }
+        return outbox;
+    }
+
+    private void reportQuarantine(SqliteDatabase.Opened opened) {
+        Instant now = clock.instant();
+        String note = now + " outbox database " + settings.file() + " was damaged (" + opened.quarantineReason()
+                + "); kept as " + opened.quarantinedAs() + " and started a new one";
+        lastError = note;
+        try {
+            append(MessageKind.EVENT, null, Retention.ALARM,
+                    StoreEvents.quarantined(opened.quarantinedAs().toString(), opened.quarantineReason(), now));
+        } catch (OutboxException e) {
+            lastError = note + "; reporting it failed too: " + e.getMessage();
+        }
+    }
+
+    // ---------------------------------------------------------------- Outbox
+
+    @Override
+    public OutboxMessage append(MessageKind kind, String meterId, Retention retention, String payload)
+            throws OutboxException {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(payload, "payload");
+        AppendTask task = new AppendTask(kind, meterId, retention, payload);
+        submit(task);
+        return await(task.done);
+    }
+
+    @Override
+    public List<OutboxMessage> oldest(Set<MessageKind> kinds, int max) throws OutboxException {
+        if (kinds.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        String in = kinds.stream().map(k -> "'" + k.name() + "'").collect(Collectors.joining(","));
+        return call("reading the oldest messages", () -> {
+            List<OutboxMessage> out = new ArrayList<>(Math.min(max, 1024));
+            try (PreparedStatement q = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM outbox WHERE kind IN (" + in + ") ORDER BY seq LIMIT ?")) {
+                q.setInt(1, max);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(message(rs));
+                    }
+                }
+            } finally {
+                connection.rollback(); // ends the read transaction so the WAL can be checkpointed
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void acknowledge(Collection<String> msgIds) throws OutboxException {
+        List<String> ids = List.copyOf(msgIds);
+        if (ids.isEmpty()) {
+            return;
+        }
+        call("removing " + ids.size() + " acknowledged messages", () -> {
+            long removed = 0;
+            long removedBytes = 0;
+            try {
+                for (int from = 0; from < ids.size(); from += ACK_CHUNK) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ACK_CHUNK));
+                    String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                    try (PreparedStatement sum = connection.prepareStatement(
+                            "SELECT count(*), total(payload_bytes) FROM outbox WHERE msg_id IN (" + marks + ")");
+                            PreparedStatement delete = connection.prepareStatement(
+                                    "DELETE FROM outbox WHERE msg_id IN (" + marks + ")")) {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            sum.setString(i + 1, chunk.get(i));
+                            delete.setString(i + 1, chunk.get(i));
+                        }
+                        try (ResultSet rs = sum.executeQuery()) {
+                            rs.next();
+                            removed += rs.getLong(1);
+                            removedBytes += rs.getLong(2);
+                        }
+                        delete.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+            messages -= removed;
+            payloadBytes -= removedBytes;
+            publishStats();
+            return null;
+        });
+    }
+
+    @Override
+    public OutboxStats stats() {
+        OutboxStats s = stats;
+        return new OutboxStats(s.messages(), s.payloadBytes(), s.oldestCreatedAt(), droppedRoutine, lastError);
+    }
+
+    /** Finishes everything already queued, then closes the database. Later calls fail with CLOSED. */
+    @Override
+    public void close() {
+        closing.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(Stop.INSTANCE);
+        } finally {
+            closing.writeLock().unlock();
+        }
+        try {
+            storeThread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Test hook: runs {@code action} on the store thread between transactions. */
+    void runOnStoreThread(ConnectionAction action) throws OutboxException {
+        call("running a maintenance statement", () -> {
+            try {
+                action.run(connection);
+            } finally {
+                connection.rollback();
+            }
+            return null;
+        });
+    }
+
+    Path file() {
+        return settings.file();
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    private sealed interface Task permits AppendTask, Job, Stop {
+    }
+
+    private static final class AppendTask implements Task {
+        final MessageKind kind;
+        final String meterId;
+        final Retention retention;
+        final String payload;
+        final long bytes;
+        final CompletableFuture<OutboxMessage> done = new CompletableFuture<>();
+
+        AppendTask(MessageKind kind, String meterId, Retention retention, String payload) {
+            this.kind = kind;
+            this.meterId = meterId;
+            this.retention = retention;
+            this.payload = payload;
+            this.bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        }
+    }
+
+    private interface SqlWork<T> {
+        T run() throws SQLException, OutboxException;
+    }
+
+    private static final class Job implements Task {
+        final String action;
+        final SqlWork<?> work;
+        final CompletableFuture<Object> done = new CompletableFuture<>();
+
+        Job(String action, SqlWork<?> work) {
+            this.action = action;
+            this.work = work;
+        }
+    }
+
+    private enum Stop implements Task {
+        INSTANCE
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T call(String action, SqlWork<T> work) throws OutboxException {
+        Job job = new Job(action, work);
+        submit(job);
+        return (T) await(job.done);
+    }
+
+    private void submit(Task task) throws OutboxException {
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                throw new OutboxException(Reason.CLOSED, "outbox " + settings.file() + " is closed (the store is"
+                        + " stopping or being reconfigured); try again once it is back");
+            }
+            queue.add(task);
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
+    /** Waits for the store thread; not interruptible, so the caller always learns whether it was stored. */
+    private static <T> T await(CompletableFuture<T> done) throws OutboxException {
+        try {
+            return done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof OutboxException oe) {
+                throw new OutboxException(oe.reason(), oe.getMessage(), oe);
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new OutboxException(Reason.IO, "outbox store failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    // ---------------------------------------------------------------- store thread
+
+    private void serve() {
+        try {
+            while (true) {
+                Task task = carried != null ? carried : queue.take();
+                carried = null;
+                if (task == Stop.INSTANCE) {
+                    break;
+                } else if (task instanceof AppendTask first) {
+                    commitAppends(collectBatch(first));
+                } else if (task instanceof Job job) {
+                    runJob(job);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutDown();
+        }
+    }
+
+    /** The first append plus whatever arrives within the max delay, up to the max batch. */
+    private List<AppendTask> collectBatch(AppendTask first) throws InterruptedException {
+        List<AppendTask> batch = new ArrayList<>();
+        batch.add(first);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.groupCommitMaxDelayMs());
+        while (batch.size() < settings.groupCommitMaxBatch()) {
+            Task next = queue.poll();
+            if (next == null) {
+                long wait = deadline - System.nanoTime();
+                next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (next == null) {
+                    break;
+                }
+            }
+            if (next instanceof AppendTask append) {
+                batch.add(append);
+            } else {
+                carried = next; // keep the order: a job queued after these appends runs after their commit
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private void commitAppends(List<AppendTask> batch) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        long m = messages;
+        long b = payloadBytes;
+        long seq = lastSequence;
+        long dropped = 0;
+        List<AppendTask> stored = new ArrayList<>(batch.size());
+        List<OutboxMessage> results = new ArrayList<>(batch.size());
+        try {
+            for (AppendTask task : batch) {
+                CapacityPlanner.Plan plan;
+                try (RoutineCursor routine = new RoutineCursor()) {
+                    plan = planner.plan(m, b, task.bytes, routine);
+                } catch (OutboxException | IllegalArgumentException e) {
+                    lastError = now + " " + e.getMessage();
+                    task.done.completeExceptionally(e);
+                    continue;
+                }
+                if (plan.dropsSomething()) {
+                    deleteRoutineUpTo(plan.drops().get(plan.drops().size() - 1).sequence());
+                    m -= plan.drops().size();
+                    b -= plan.dropBytes();
+                    dropped += plan.drops().size();
+                    String report = StoreEvents.routineDropped(plan.drops(), now, planner.limits());
+                    insert(new OutboxMessage(++seq, UUID.randomUUID().toString(), MessageKind.EVENT, null,
+                            Retention.ALARM, now, report));
+                    m++;
+                    b += report.getBytes(StandardCharsets.UTF_8).length;
+                }
+                OutboxMessage message = new OutboxMessage(++seq, UUID.randomUUID().toString(), task.kind,
+                        task.meterId, task.retention, now, task.payload);
+                insert(message);
+                m++;
+                b += task.bytes;
+                stored.add(task);
+                results.add(message);
+            }
+            if (stored.isEmpty()) {
+                connection.rollback();
+                return;
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            OutboxException failure = SqliteErrors.map(e, settings.file(), "storing " + batch.size() + " messages");
+            lastError = now + " " + failure.getMessage();
+            for (AppendTask t : batch) {
+                t.done.completeExceptionally(failure); // no-op for those already refused
+            }
+            return;
+        }
+        messages = m;
+        payloadBytes = b;
+        lastSequence = seq;
+        droppedRoutine += dropped;
+        publishStats();
+        for (int i = 0; i < stored.size(); i++) {
+            stored.get(i).done.complete(results.get(i));
+        }
+    }
+
+    private void insert(OutboxMessage msg) throws SQLException {
+        insert.setLong(1, msg.sequence());
+        insert.setString(2, msg.msgId());
+        insert.setString(3, msg.kind().name());
+        insert.setString(4, msg.meterId());
+        insert.setString(5, msg.retention().name());
+        insert.setLong(6, msg.createdAt().toEpochMilli());
+        insert.setString(7, msg.payload());
+        insert.setLong(8, msg.payload().getBytes(StandardCharsets.UTF_8).length);
+        insert.executeUpdate();
+    }
+
+    /** Drops are always the oldest routine messages, so one range delete removes exactly them. */
+    private void deleteRoutineUpTo(long sequence) throws SQLException {
+        try (PreparedStatement d = connection.prepareStatement(
+                "DELETE FROM outbox WHERE retention = 'ROUTINE' AND seq <= ?")) {
+            d.setLong(1, sequence);
+            d.executeUpdate();
+        }
+    }
+
+    /** Routine messages oldest first, read lazily: most appends never need it. */
+    private final class RoutineCursor implements CapacityPlanner.Candidates, AutoCloseable {
+        private PreparedStatement query;
+        private ResultSet rows;
+
+        @Override
+        public CapacityPlanner.Candidate next() throws OutboxException {
+            try {
+                if (rows == null) {
+                    query = connection.prepareStatement("SELECT seq, created_at, payload_bytes FROM outbox"
+                            + " WHERE retention = 'ROUTINE' ORDER BY seq");
+                    rows = query.executeQuery();
+                }
+                return rows.next() ? new CapacityPlanner.Candidate(rows.getLong(1),
+                        Instant.ofEpochMilli(rows.getLong(2)), rows.getLong(3)) : null;
+            } catch (SQLException e) {
+                throw SqliteErrors.map(e, settings.file(), "looking for routine messages to drop");
+            }
+        }
+
+        @Override
+        public void close() throws OutboxException {
+            try {
+                if (query != null) {
+                    query.close();
+                }
+            } catch (SQLException e) {
+                throw SqliteErrors.map(e, settings.file(), "looking for routine messages to drop");
+            }
+        }
+    }
+
+    private void runJob(Job job) {
+        try {
+            job.done.complete(job.work.run());
+        } catch (SQLException e) {
+            rollbackQuietly();
+            OutboxException failure = SqliteErrors.map(e, settings.file(), job.action);
+            lastError = clock.instant() + " " + failure.getMessage();
+            job.done.completeExceptionally(failure);
+        } catch (OutboxException | RuntimeException e) {
+            rollbackQuietly();
+            job.done.completeExceptionally(e);
+        }
+    }
+
+    private void loadCounters() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*), total(payload_bytes) FROM outbox")) {
+                rs.next();
+                messages = rs.getLong(1);
+                payloadBytes = rs.getLong(2);
+            }
+            // AUTOINCREMENT keeps the highest sequence ever used, even after that message was deleted
+            try (ResultSet rs = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")) {
+                lastSequence = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+        publishStats();
+    }
+
+    /** Runs on the store thread after each change; stats() then never waits for the store thread. */
+    private void publishStats() {
+        Instant oldest = null;
+        if (messages > 0) {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT created_at FROM outbox ORDER BY seq LIMIT 1")) {
+                oldest = rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            } catch (SQLException e) {
+                oldest = stats == null ? null : stats.oldestCreatedAt();
+            }
+        }
+        stats = new OutboxStats(messages, payloadBytes, oldest, 0, null);
+    }
+
+    private OutboxMessage message(ResultSet rs) throws SQLException {
+        return new OutboxMessage(rs.getLong(1), rs.getString(2), MessageKind.valueOf(rs.getString(3)),
+                rs.getString(4), Retention.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
+                rs.getString(7));
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is reported; a failed rollback leaves SQLite to roll back on next use
+        }
+    }
+
+    private void shutDown() {
+        Task t;
+        OutboxException closedError = new OutboxException(Reason.CLOSED, "outbox " + settings.file() + " closed");
+        if (carried != null) {
+            fail(carried, closedError);
+        }
+        while ((t = queue.poll()) != null) {
+            fail(t, closedError);
+        }
+        try {
+            insert.close();
+            connection.close();
+        } catch (SQLException e) {
+            lastError = clock.instant() + " closing " + settings.file() + " failed: " + e.getMessage();
+        }
+    }
+
+    private static void fail(Task t, OutboxException e) {
+        if (t instanceof AppendTask a) {
+            a.done.completeExceptionally(e);
+        } else if (t instanceof Job j) {
+            j.done.completeExceptionally(e);
+        }
+    }
+}

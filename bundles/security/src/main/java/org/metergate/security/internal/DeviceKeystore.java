@@ -23,7 +23,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -61,6 +63,8 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
     private final KeyMaterial keys;
     private final char[] password;
     private KeyStore store;
+    // reading a PKCS#12 attribute decrypts the key (slow on a Pi), so creation times are read once per change
+    private Map<String, Instant> createdAt = Map.of();
 
     private DeviceKeystore(Path directory, String gatewayId, Provider bc, Clock clock, SecureRandom random,
             char[] password) {
@@ -260,7 +264,7 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
                     + gatewayId + "': set gatewayId back to '" + owner + "', or move " + directory
                     + " away to commission this gateway afresh as '" + gatewayId + "'");
         }
-        store = loaded;
+        use(loaded);
     }
 
     private void setKey(KeyStore target, String alias, KeyPair pair) throws GeneralSecurityException {
@@ -274,8 +278,27 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
         return new KeyPair(store.getCertificate(alias).getPublicKey(), (PrivateKey) store.getKey(alias, password));
     }
 
-    private Instant createdAt(String alias) throws GeneralSecurityException {
-        KeyStore.Entry entry = store.getEntry(alias, protection());
+    private Instant createdAt(String alias) {
+        Instant created = createdAt.get(alias);
+        if (created == null) {
+            throw new IllegalStateException("no key '" + alias + "' in the loaded keystore");
+        }
+        return created;
+    }
+
+    private void use(KeyStore keystore) throws GeneralSecurityException {
+        Map<String, Instant> times = new HashMap<>();
+        for (String alias : List.of(DEVICE, PENDING)) {
+            if (keystore.isKeyEntry(alias)) {
+                times.put(alias, readCreatedAt(keystore, alias));
+            }
+        }
+        store = keystore;
+        createdAt = Map.copyOf(times);
+    }
+
+    private Instant readCreatedAt(KeyStore keystore, String alias) throws GeneralSecurityException {
+        KeyStore.Entry entry = keystore.getEntry(alias, protection());
         for (KeyStore.Entry.Attribute a : entry.getAttributes()) {
             if (CREATED_ATTRIBUTE.equals(a.getName())) {
                 try {
@@ -286,7 +309,7 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
             }
         }
         // keystores written by other tools: the placeholder's start is when the key was made
-        Certificate[] chain = store.getCertificateChain(alias);
+        Certificate[] chain = keystore.getCertificateChain(alias);
         return ((X509Certificate) chain[chain.length - 1]).getNotBefore().toInstant();
     }
 
@@ -317,7 +340,7 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
             OwnerOnlyFiles.write(directory.resolve(PREVIOUS), Files.readAllBytes(file));
         }
         OwnerOnlyFiles.write(file, bytes.toByteArray());
-        store = next;
+        use(next);
     }
 
     private static List<X509Certificate> authorities(KeyStore keystore) {

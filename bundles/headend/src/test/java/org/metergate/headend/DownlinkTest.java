@@ -33,7 +33,7 @@ class DownlinkTest {
     static final Instant AT = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Knows meter m1; m-silent never answers. */
-    static final class TestMetering implements MeteringService {
+    static class TestMetering implements MeteringService {
         final List<String> reads = new ArrayList<>();
 
         @Override

@@ -280,6 +280,42 @@ class HeadendLinkTest {
         eventually("reconnected", WAIT, () -> link.status().connected());
     }
 
+    @Test
+    void commandsBeyondTheQueueAreAnsweredBusyNotDropped() throws Exception {
+        java.util.concurrent.CountDownLatch meterAnswers = new java.util.concurrent.CountDownLatch(1);
+        DownlinkTest.TestMetering slowMeter = new DownlinkTest.TestMetering() {
+            @Override
+            public org.metergate.api.meter.MeterReadout readNow(String meterId)
+                    throws org.metergate.api.meter.MeterException {
+                try {
+                    meterAnswers.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.readNow(meterId);
+            }
+        };
+        HeadEnd headEnd = headEnd("mg/v1/gw-busy/status", "replies/gw-busy");
+        HeadendLink l = closing(link(settings(broker.tlsUri(), 10, 4, false),
+                new TestIdentity("gw-busy", pki.client("gw-busy")), outbox, slowMeter, credit, log));
+        l.start();
+        headEnd.await(r -> r.payload().contains("\"online\""), WAIT);
+
+        int sent = 40; // one running, 32 queued, the rest cannot wait
+        for (int i = 0; i < sent; i++) {
+            headEnd.publish("mg/v1/gw-busy/cmd/read-now", "{\"schema\":\"cmd/v1\",\"msgId\":\"b" + i
+                    + "\",\"meter\":\"m1\"}", "replies/gw-busy", new byte[] {(byte) i});
+        }
+        HeadEnd.Received busy = headEnd.await(r -> r.payload().contains("\"busy\""), WAIT);
+        ContractSchemas.assertValid("cmd-response.json", busy.payload());
+        meterAnswers.countDown();
+        List<HeadEnd.Received> replies = headEnd.awaitAll(
+                all -> all.stream().filter(r -> r.topic().equals("replies/gw-busy")).count() == sent, WAIT);
+        long ok = replies.stream().filter(r -> r.topic().equals("replies/gw-busy") && r.payload().contains("\"ok\":true"))
+                .count();
+        assertThat(ok).isEqualTo(33);
+    }
+
     /** The numeric reading values in arrival order (the tests number readings 0..n). */
     static List<Integer> readingValues(List<HeadEnd.Received> received) {
         List<Integer> values = new ArrayList<>();

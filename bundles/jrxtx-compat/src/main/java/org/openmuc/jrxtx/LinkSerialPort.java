@@ -6,15 +6,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.metergate.api.link.ByteLink;
 import org.metergate.api.link.LinkAddress;
 import org.metergate.api.link.LinkTimeoutException;
 import org.metergate.api.link.LinkUnavailableException;
+import org.metergate.jrxtx.PortTraffic;
 import org.metergate.serial.ByteLinks;
 
 /** A jrxtx {@link SerialPort} on a Metergate {@link ByteLink}. */
-final class LinkSerialPort implements SerialPort {
+final class LinkSerialPort implements SerialPort, PortTraffic {
 
     /** Bounds the original API's "0 = wait forever": nothing on a gateway may block without limit. */
     static final Duration INFINITE_TIMEOUT_CEILING = Duration.ofSeconds(60);
@@ -29,6 +31,7 @@ final class LinkSerialPort implements SerialPort {
     private volatile FlowControl flowControl;
     private volatile int serialPortTimeout;
     private volatile boolean closed;
+    private final AtomicLong received = new AtomicLong();
 
     private LinkSerialPort(String portName, ByteLink link, Framing framing, FlowControl flowControl)
             throws IOException {
@@ -186,6 +189,11 @@ final class LinkSerialPort implements SerialPort {
     }
 
     @Override
+    public long bytesReceived() {
+        return received.get();
+    }
+
+    @Override
     public String toString() {
         return "SerialPort " + portName + " on " + link;
     }
@@ -209,7 +217,11 @@ final class LinkSerialPort implements SerialPort {
         public int read() throws IOException {
             ensureOpen();
             try {
-                return in.read();
+                int b = in.read();
+                if (b >= 0) {
+                    received.incrementAndGet();
+                }
+                return b;
             } catch (LinkTimeoutException e) {
                 throw withCause(new SerialPortTimeoutException(e.getMessage()), e);
             }
@@ -219,7 +231,11 @@ final class LinkSerialPort implements SerialPort {
         public int read(byte[] b, int off, int len) throws IOException {
             ensureOpen();
             try {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    received.addAndGet(n);
+                }
+                return n;
             } catch (LinkTimeoutException e) {
                 throw withCause(new SerialPortTimeoutException(e.getMessage()), e);
             }

@@ -54,6 +54,7 @@ class TcpSerialPortTest {
             byte[] rest = new byte[6];
             in.readFully(rest);
             assertThat(new String(rest, StandardCharsets.US_ASCII)).isEqualTo("XYZ5\r\n");
+            assertThat(((org.metergate.jrxtx.PortTraffic) port).bytesReceived()).isEqualTo(7);
         }
     }
 

@@ -19,13 +19,23 @@ final class FailureClassifier {
                 "cannot open " + s.link() + " for meter " + s.meterId() + ": " + messageOf(e), e);
     }
 
-    static MeterException readFailed(Iec21Settings s, IOException e, boolean closedByUs) {
+    /**
+     * @param bytesReceived what the meter had sent before the failure; a timeout after some bytes is a readout
+     *                      that broke off, not a silent meter
+     */
+    static MeterException readFailed(Iec21Settings s, IOException e, boolean closedByUs, long bytesReceived) {
         if (closedByUs) {
             return new MeterException(Reason.CANCELLED, "reading meter " + s.meterId() + " was cancelled", e);
         }
         String message = messageOf(e);
         String lower = message.toLowerCase();
-        if (e instanceof InterruptedIOException || lower.contains("timeout") || lower.contains("timed out")) {
+        boolean timeout = e instanceof InterruptedIOException || lower.contains("timeout") || lower.contains("timed out");
+        if (timeout && bytesReceived > 0) {
+            return new MeterException(Reason.MALFORMED, "meter " + s.meterId() + " on " + s.link()
+                    + " stopped answering in the middle of the readout (after " + bytesReceived
+                    + " bytes) - the probe may have moved or the meter was busy; values discarded", e);
+        }
+        if (timeout) {
             String hint = s.deviceAddress().isEmpty()
                     ? "check that the optical probe sits on the meter's port, LED facing the meter, and the cable is plugged in"
                     : "check the probe, and that device address '" + s.deviceAddress()

@@ -10,6 +10,7 @@ import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterSession;
 import org.openmuc.j62056.DataMessage;
+import org.metergate.jrxtx.PortTraffic;
 import org.openmuc.j62056.Iec21Port;
 
 /** One open optical-port conversation, driven by j62056 (modes A, B, C with baud switch and BCC check). */
@@ -54,7 +55,8 @@ final class Iec21Session implements MeterSession {
         try {
             message = port.read();
         } catch (IOException e) {
-            throw FailureClassifier.readFailed(settings, e, closed);
+            long received = port.getSerialPort() instanceof PortTraffic traffic ? traffic.bytesReceived() : 0;
+            throw FailureClassifier.readFailed(settings, e, closed, received);
         }
         Instant readAt = clock.instant();
         List<ReadoutConverter.DataLine> lines = message.getDataSets().stream()

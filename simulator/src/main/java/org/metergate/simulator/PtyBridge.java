@@ -80,8 +80,9 @@ final class PtyBridge implements AutoCloseable {
 
     private Process launch() throws IOException {
         launches.incrementAndGet();
-        // raw, no echo: the pty passes bytes unchanged (8N1; kernel ptys cannot do 7E1)
-        List<String> command = List.of("socat", "PTY,link=" + link + ",raw,echo=0,wait-slave",
+        // raw, no echo: the pty passes bytes unchanged (8N1; kernel ptys cannot do 7E1); wait-slave polls
+        // every 20 ms (default 1 s) for the client to open the pty, and only then connects to the meter
+        List<String> command = List.of("socat", "PTY,link=" + link + ",raw,echo=0,wait-slave,pty-interval=0.02",
                 "TCP:127.0.0.1:" + tcpPort);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -110,11 +111,11 @@ final class PtyBridge implements AutoCloseable {
         while (!closed) {
             try {
                 long started = System.nanoTime();
-                process.waitFor();
+                int exit = process.waitFor();
                 if (closed) {
                     return;
                 }
-                if (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(200)) {
+                if (exit != 0 && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(200)) {
                     Thread.sleep(200); // failing fast: do not spin
                 }
                 Files.deleteIfExists(link); // normally gone with the old socat

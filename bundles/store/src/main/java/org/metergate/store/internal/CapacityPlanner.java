@@ -24,7 +24,7 @@ import org.metergate.api.outbox.OutboxException.Reason;
 final class CapacityPlanner {
 
     /** Upper bound of a drop report's payload; the report always fits in this. */
-    static final int DROP_REPORT_RESERVE_BYTES = 512;
+    static final int DROP_REPORT_RESERVE_BYTES = 1024;
 
     /** A routine message that may be dropped. */
     record Candidate(long sequence, Instant createdAt, long payloadBytes) {

@@ -38,6 +38,7 @@ final class MemoryOutbox implements Outbox, AutoCloseable {
     private long payloadBytes;
     private long droppedRoutine;
     private String lastError;
+    private DropReport lastReport;
     private boolean closed;
 
     MemoryOutbox(OutboxLimits limits, Clock clock) {
@@ -66,8 +67,16 @@ final class MemoryOutbox implements Outbox, AutoCloseable {
         if (plan.dropsSomething()) {
             plan.drops().forEach(c -> remove(c.sequence()));
             droppedRoutine += plan.drops().size();
-            store(MessageKind.EVENT, null, Retention.ALARM,
-                    StoreEvents.routineDropped(plan.drops(), now, planner.limits()), now);
+            DropReport.Summary summary = DropReport.Summary.of(plan.drops());
+            String superseded = null;
+            if (lastReport != null && bySequence.containsKey(lastReport.sequence())) {
+                remove(lastReport.sequence());
+                summary = lastReport.summary().followedBy(summary);
+                superseded = lastReport.msgId();
+            }
+            OutboxMessage report = store(MessageKind.EVENT, null, Retention.ALARM,
+                    StoreEvents.routineDropped(summary, superseded, now, planner.limits()), now);
+            lastReport = new DropReport(report.sequence(), report.msgId(), bytes(report.payload()), summary);
         }
         return store(kind, meterId, retention, payload, now);
     }

@@ -9,7 +9,7 @@ record OutboxLimits(long maxMessages, long maxPayloadBytes) {
 
     /** Smallest sensible limits: one message plus the drop report must always fit. */
     static final long MIN_MESSAGES = 3;
-    static final long MIN_PAYLOAD_BYTES = 1024;
+    static final long MIN_PAYLOAD_BYTES = 4096;
 
     OutboxLimits {
         if (maxMessages < MIN_MESSAGES) {

@@ -88,6 +88,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     private volatile OutboxStats stats;
     private volatile long droppedRoutine;
     private volatile String lastError;
+    private volatile long transactions;
+    private DropReport lastReport;
 
     private SqliteOutbox(Settings settings, Clock clock, SqliteDatabase.Opened opened) throws SQLException {
         this.settings = settings;
@@ -250,6 +252,11 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         });
     }
 
+    /** Append transactions committed so far: fewer than appends when group commit works. */
+    long appendTransactions() {
+        return transactions;
+    }
+
     Path file() {
         return settings.file();
     }
@@ -382,6 +389,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         long b = payloadBytes;
         long seq = lastSequence;
         long dropped = 0;
+        DropReport report = lastReport;
         List<AppendTask> stored = new ArrayList<>(batch.size());
         List<OutboxMessage> results = new ArrayList<>(batch.size());
         try {
@@ -399,11 +407,22 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                     m -= plan.drops().size();
                     b -= plan.dropBytes();
                     dropped += plan.drops().size();
-                    String report = StoreEvents.routineDropped(plan.drops(), now, planner.limits());
-                    insert(new OutboxMessage(++seq, UUID.randomUUID().toString(), MessageKind.EVENT, null,
-                            Retention.ALARM, now, report));
+                    DropReport.Summary summary = DropReport.Summary.of(plan.drops());
+                    String superseded = null;
+                    if (report != null && deleteSequence(report.sequence())) {
+                        m--;
+                        b -= report.payloadBytes();
+                        summary = report.summary().followedBy(summary);
+                        superseded = report.msgId();
+                    }
+                    OutboxMessage event = new OutboxMessage(++seq, UUID.randomUUID().toString(), MessageKind.EVENT,
+                            null, Retention.ALARM, now,
+                            StoreEvents.routineDropped(summary, superseded, now, planner.limits()));
+                    insert(event);
+                    long eventBytes = event.payload().getBytes(StandardCharsets.UTF_8).length;
+                    report = new DropReport(event.sequence(), event.msgId(), eventBytes, summary);
                     m++;
-                    b += report.getBytes(StandardCharsets.UTF_8).length;
+                    b += eventBytes;
                 }
                 OutboxMessage message = new OutboxMessage(++seq, UUID.randomUUID().toString(), task.kind,
                         task.meterId, task.retention, now, task.payload);
@@ -418,6 +437,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                 return;
             }
             connection.commit();
+            transactions++;
         } catch (SQLException e) {
             rollbackQuietly();
             OutboxException failure = SqliteErrors.map(e, settings.file(), "storing " + batch.size() + " messages");
@@ -430,6 +450,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         messages = m;
         payloadBytes = b;
         lastSequence = seq;
+        lastReport = report;
         droppedRoutine += dropped;
         publishStats();
         for (int i = 0; i < stored.size(); i++) {
@@ -455,6 +476,14 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                 "DELETE FROM outbox WHERE retention = 'ROUTINE' AND seq <= ?")) {
             d.setLong(1, sequence);
             d.executeUpdate();
+        }
+    }
+
+    /** @return whether the message was still there (not yet acknowledged) */
+    private boolean deleteSequence(long sequence) throws SQLException {
+        try (PreparedStatement d = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+            d.setLong(1, sequence);
+            return d.executeUpdate() == 1;
         }
     }
 

@@ -2,7 +2,6 @@
 package org.metergate.store.internal;
 
 import java.time.Instant;
-import java.util.List;
 
 /** Payloads (event/v1 JSON) of the events the store itself reports through the outbox. */
 final class StoreEvents {
@@ -10,16 +9,19 @@ final class StoreEvents {
     private StoreEvents() {
     }
 
-    static String routineDropped(List<CapacityPlanner.Candidate> drops, Instant now, OutboxLimits limits) {
-        CapacityPlanner.Candidate first = drops.get(0);
-        CapacityPlanner.Candidate last = drops.get(drops.size() - 1);
+    /**
+     * @param superseded msgId of an earlier, undelivered report this one replaces (its drops are included),
+     *                   or null
+     */
+    static String routineDropped(DropReport.Summary drops, String superseded, Instant now, OutboxLimits limits) {
         String detail = "outbox full (limits " + limits.maxMessages() + " messages, " + limits.maxPayloadBytes()
-                + " bytes): dropped " + drops.size() + " routine messages created " + first.createdAt() + " to "
-                + last.createdAt();
+                + " bytes): " + drops.dropped() + " routine messages created " + drops.from() + " to " + drops.to()
+                + " were dropped";
         return "{\"schema\":\"event/v1\",\"meter\":null,\"type\":\"messages-dropped\",\"ts\":\"" + now
-                + "\",\"dropped\":" + drops.size() + ",\"from\":\"" + first.createdAt() + "\",\"to\":\""
-                + last.createdAt() + "\",\"firstSequence\":" + first.sequence() + ",\"lastSequence\":"
-                + last.sequence() + ",\"detail\":" + quote(detail) + "}";
+                + "\",\"dropped\":" + drops.dropped() + ",\"from\":\"" + drops.from() + "\",\"to\":\"" + drops.to()
+                + "\",\"firstSequence\":" + drops.firstSequence() + ",\"lastSequence\":" + drops.lastSequence()
+                + (superseded == null ? "" : ",\"supersedes\":" + quote(superseded))
+                + ",\"detail\":" + quote(detail) + "}";
     }
 
     static String quarantined(String quarantinedAs, String reason, Instant now) {

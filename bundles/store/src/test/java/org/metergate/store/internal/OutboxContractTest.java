@@ -218,17 +218,39 @@ abstract class OutboxContractTest {
 
     @Test
     void repeatedOverflowKeepsHeadroomSoReportsDoNotPileUp() throws Exception {
-        Outbox outbox = open(new OutboxLimits(100, 1024 * 1024));
-        for (int i = 0; i < 1000; i++) {
+        Outbox outbox = open(new OutboxLimits(30, 1024 * 1024));
+        for (int i = 0; i < 300; i++) {
             outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, "{\"r\":" + i + "}");
         }
         List<OutboxMessage> all = outbox.oldest(ALL, 1000);
         long reports = all.stream().filter(m -> m.kind() == MessageKind.EVENT).count();
-        assertThat(all).hasSizeLessThanOrEqualTo(100);
-        assertThat(reports).isLessThanOrEqualTo(100);
-        assertThat(outbox.stats().droppedRoutine()).isGreaterThanOrEqualTo(900 - reports);
+        assertThat(all).hasSizeLessThanOrEqualTo(30);
+        // each report replaces the undelivered one before it: one report covers all drops
+        assertThat(reports).isEqualTo(1);
+        long dropped = outbox.stats().droppedRoutine();
+        assertThat(dropped).isEqualTo(300 - (all.size() - reports));
+        OutboxMessage report = all.stream().filter(m -> m.kind() == MessageKind.EVENT).findFirst().orElseThrow();
+        assertThat(report.payload()).contains("\"dropped\":" + dropped, "\"firstSequence\":1,", "\"supersedes\":");
         // the newest reading is always kept
-        assertThat(all.get(all.size() - 1).payload()).isEqualTo("{\"r\":999}");
+        assertThat(all.get(all.size() - 1).payload()).isEqualTo("{\"r\":299}");
+    }
+
+    @Test
+    void deliveredReportIsNotSupersededButFollowedByANewOne() throws Exception {
+        Outbox outbox = open(new OutboxLimits(10, 1024 * 1024));
+        for (int i = 0; i < 11; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, "{\"r\":" + i + "}");
+        }
+        OutboxMessage first = outbox.oldest(EnumSet.of(MessageKind.EVENT), 10).get(0);
+        long firstDropped = outbox.stats().droppedRoutine();
+        outbox.acknowledge(List.of(first.msgId()));
+        for (int i = 11; i < 30; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, "{\"r\":" + i + "}");
+        }
+        List<OutboxMessage> reports = outbox.oldest(EnumSet.of(MessageKind.EVENT), 10);
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).payload()).doesNotContain(first.msgId())
+                .contains("\"dropped\":" + (outbox.stats().droppedRoutine() - firstDropped) + ",");
     }
 
     @Test
@@ -289,9 +311,9 @@ abstract class OutboxContractTest {
 
     @Test
     void messageLargerThanTheWholeOutboxIsRejectedAsBadInput() throws Exception {
-        Outbox outbox = open(new OutboxLimits(100, 2048));
-        assertThatThrownBy(() -> outbox.append(MessageKind.READING, "m1", Retention.BILLING, "x".repeat(4000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPayloadBytes=2048");
+        Outbox outbox = open(new OutboxLimits(100, 4096));
+        assertThatThrownBy(() -> outbox.append(MessageKind.READING, "m1", Retention.BILLING, "x".repeat(8000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPayloadBytes=4096");
         assertThat(outbox.stats().messages()).isZero();
     }
 

@@ -18,6 +18,6 @@ class SqliteOutboxContractTest extends OutboxContractTest {
     @Override
     protected Outbox create(OutboxLimits limits) throws Exception {
         Path file = dir.resolve("outbox-" + files.incrementAndGet() + ".db");
-        return SqliteOutbox.open(new SqliteOutbox.Settings(file, limits, 64, 1), Clock.systemUTC());
+        return SqliteOutbox.open(new SqliteOutbox.Settings(file, limits, 64, 0), Clock.systemUTC());
     }
 }

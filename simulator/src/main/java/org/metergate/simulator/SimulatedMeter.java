@@ -43,7 +43,7 @@ public final class SimulatedMeter {
         this.id = b.id;
         this.serialNumber = b.serialNumber != null ? b.serialNumber : deterministicSerial(b.modelSettings.seed(), b.id);
         this.manufacturer = b.manufacturer;
-        this.identification = b.identification != null ? b.identification : "MGSIM" + serialNumber;
+        this.identification = b.identification != null ? b.identification : defaultIdentification(serialNumber);
         this.deviceAddress = b.deviceAddress;
         this.protocolMode = b.protocolMode;
         this.maxBaudCode = b.maxBaudCode;
@@ -52,6 +52,11 @@ public final class SimulatedMeter {
         BaudRates.identificationCharacter(protocolMode, maxBaudCode); // rejects mode B at 300 baud early
         requirePrintable("serial number", serialNumber, 32);
         requirePrintable("identification", identification, 16);
+    }
+
+    /** {@code MGSIM} plus the serial number's tail, within the 16 characters an identification may have. */
+    private static String defaultIdentification(String serial) {
+        return "MGSIM" + serial.substring(Math.max(0, serial.length() - 11));
     }
 
     public static Builder builder(String id) {

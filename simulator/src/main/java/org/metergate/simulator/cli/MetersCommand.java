@@ -96,7 +96,8 @@ final class MetersCommand implements Callable<Integer> {
                     + "(install it with: apt-get install socat)");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (MeterFleet fleet = builder.start()) {
+        MeterFleet fleet = builder.start();
+        try {
             Thread hook = new Thread(() -> {
                 fleet.close();
                 stopped.countDown();
@@ -119,6 +120,8 @@ final class MetersCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 // already shutting down
             }
+        } finally {
+            fleet.close();
         }
         return 0;
     }

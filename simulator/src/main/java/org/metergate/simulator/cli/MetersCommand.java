@@ -3,6 +3,7 @@ package org.metergate.simulator.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,13 @@ final class MetersCommand implements Callable<Integer> {
                     + "(install it with: apt-get install socat)");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        MeterFleet fleet = builder.start();
+        MeterFleet fleet;
+        try {
+            fleet = builder.start();
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("metergate-sim meters: " + e.getMessage());
+            return 1;
+        }
         try {
             Thread hook = new Thread(() -> {
                 fleet.close();
@@ -160,7 +167,7 @@ final class MetersCommand implements Callable<Integer> {
                         .model(settings)
                         .restoredState(store == null ? null : store.load(id).orElse(null))
                         .build());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }

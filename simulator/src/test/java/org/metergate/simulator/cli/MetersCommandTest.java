@@ -63,6 +63,23 @@ class MetersCommandTest {
     }
 
     @Test
+    void busyPortAndDamagedStateFileAreReportedPlainly(@TempDir Path stateDir) throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = SimulatorCli.commandLine();
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute("meters", "--base-port", String.valueOf(busy.getLocalPort()), "--for", "0")).isEqualTo(1);
+            assertThat(err.toString()).contains("Cannot open TCP port " + busy.getLocalPort() + " for meter m1");
+        }
+        Files.writeString(stateDir.resolve("m1.state"), "at=yesterday\n");
+        StringWriter err = new StringWriter();
+        CommandLine cli = SimulatorCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("meters", "--base-port", "0", "--state-dir", stateDir.toString(), "--for", "0")).isNotZero();
+        assertThat(err.toString()).contains("m1.state is damaged");
+    }
+
+    @Test
     void faultSpecsParse() {
         assertThat(FaultSpec.parse("m1=slow-reaction:2500"))
                 .isEqualTo(new FaultSpec("m1", Fault.SLOW_REACTION, Duration.ofMillis(2500)));

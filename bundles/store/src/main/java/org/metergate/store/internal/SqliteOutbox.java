@@ -68,6 +68,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     }
 
     private static final String COLUMNS = "seq, msg_id, kind, meter_id, retention, created_at, payload";
+    private static final String INSERT = "INSERT INTO outbox (" + COLUMNS
+            + ", payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int ACK_CHUNK = 500;
 
     private final Settings settings;
@@ -77,7 +79,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread storeThread;
     private final Connection connection;
-    private final PreparedStatement insert;
+    private final Statement tx;
     private boolean closed;
     private Task carried;
 
@@ -96,10 +98,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         this.clock = clock;
         this.planner = new CapacityPlanner(settings.limits());
         this.connection = opened.connection();
-        this.insert = connection.prepareStatement("INSERT INTO outbox (" + COLUMNS
-                + ", payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        this.tx = connection.createStatement();
         loadCounters();
-        connection.setAutoCommit(false);
         this.storeThread = new Thread(this::serve, "metergate-store " + settings.file().getFileName());
         this.storeThread.setDaemon(true);
     }
@@ -166,8 +166,6 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                         out.add(message(rs));
                     }
                 }
-            } finally {
-                connection.rollback(); // ends the read transaction so the WAL can be checkpointed
             }
             return out;
         });
@@ -182,6 +180,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         call("removing " + ids.size() + " acknowledged messages", () -> {
             long removed = 0;
             long removedBytes = 0;
+            begin();
             try {
                 for (int from = 0; from < ids.size(); from += ACK_CHUNK) {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ACK_CHUNK));
@@ -202,9 +201,9 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                         delete.executeUpdate();
                     }
                 }
-                connection.commit();
+                commit();
             } catch (SQLException e) {
-                connection.rollback();
+                rollbackQuietly();
                 throw e;
             }
             messages -= removed;
@@ -243,11 +242,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     /** Test hook: runs {@code action} on the store thread between transactions. */
     void runOnStoreThread(ConnectionAction action) throws OutboxException {
         call("running a maintenance statement", () -> {
-            try {
-                action.run(connection);
-            } finally {
-                connection.rollback();
-            }
+            action.run(connection);
             return null;
         });
     }
@@ -392,7 +387,9 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         DropReport report = lastReport;
         List<AppendTask> stored = new ArrayList<>(batch.size());
         List<OutboxMessage> results = new ArrayList<>(batch.size());
-        try {
+        // prepared per transaction: after a failed write (disk full) the driver cannot reuse a statement
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            begin();
             for (AppendTask task : batch) {
                 CapacityPlanner.Plan plan;
                 try (RoutineCursor routine = new RoutineCursor()) {
@@ -418,7 +415,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                     OutboxMessage event = new OutboxMessage(++seq, UUID.randomUUID().toString(), MessageKind.EVENT,
                             null, Retention.ALARM, now,
                             StoreEvents.routineDropped(summary, superseded, now, planner.limits()));
-                    insert(event);
+                    insert(insert, event);
                     long eventBytes = event.payload().getBytes(StandardCharsets.UTF_8).length;
                     report = new DropReport(event.sequence(), event.msgId(), eventBytes, summary);
                     m++;
@@ -426,17 +423,17 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                 }
                 OutboxMessage message = new OutboxMessage(++seq, UUID.randomUUID().toString(), task.kind,
                         task.meterId, task.retention, now, task.payload);
-                insert(message);
+                insert(insert, message);
                 m++;
                 b += task.bytes;
                 stored.add(task);
                 results.add(message);
             }
             if (stored.isEmpty()) {
-                connection.rollback();
+                rollbackQuietly();
                 return;
             }
-            connection.commit();
+            commit();
             transactions++;
         } catch (SQLException e) {
             rollbackQuietly();
@@ -458,7 +455,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         }
     }
 
-    private void insert(OutboxMessage msg) throws SQLException {
+    private static void insert(PreparedStatement insert, OutboxMessage msg) throws SQLException {
         insert.setLong(1, msg.sequence());
         insert.setString(2, msg.msgId());
         insert.setString(3, msg.kind().name());
@@ -555,9 +552,6 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
             try (Statement s = connection.createStatement();
                     ResultSet rs = s.executeQuery("SELECT created_at FROM outbox ORDER BY seq LIMIT 1")) {
                 oldest = rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
-                if (!connection.getAutoCommit()) {
-                    connection.rollback();
-                }
             } catch (SQLException e) {
                 oldest = stats == null ? null : stats.oldestCreatedAt();
             }
@@ -571,11 +565,22 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                 rs.getString(7));
     }
 
+    // Transactions are explicit statements on an auto-commit connection: after SQLITE_FULL SQLite may already
+    // have rolled back by itself, and the driver's implicit transaction handling would then get out of step.
+
+    private void begin() throws SQLException {
+        tx.execute("BEGIN IMMEDIATE");
+    }
+
+    private void commit() throws SQLException {
+        tx.execute("COMMIT");
+    }
+
     private void rollbackQuietly() {
         try {
-            connection.rollback();
+            tx.execute("ROLLBACK");
         } catch (SQLException ignored) {
-            // the original failure is reported; a failed rollback leaves SQLite to roll back on next use
+            // "no transaction is active": SQLite already rolled back after the failure that is being reported
         }
     }
 
@@ -589,7 +594,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
             fail(t, closedError);
         }
         try {
-            insert.close();
+            tx.close();
             connection.close();
         } catch (SQLException e) {
             lastError = clock.instant() + " closing " + settings.file() + " failed: " + e.getMessage();

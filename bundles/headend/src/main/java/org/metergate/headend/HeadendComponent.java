@@ -94,20 +94,26 @@ public final class HeadendComponent {
     public String headend() {
         LinkStatus s = status();
         StringBuilder b = new StringBuilder();
-        b.append("gateway      ").append(s.gatewayId()).append('\n');
-        b.append("broker       ").append(s.brokerUri()).append('\n');
-        b.append("state        ").append(s.state()).append(s.connectedSince() == null ? ""
-                : " since " + s.connectedSince()).append('\n');
-        b.append("published    ").append(s.published()).append(" messages, last at ").append(s.lastPublish())
-                .append('\n');
+        b.append("gateway      ").append(orDash(s.gatewayId())).append('\n');
+        b.append("broker       ").append(orDash(s.brokerUri())).append('\n');
+        b.append("state        ").append(s.state())
+                .append(s.connectedSince() == null ? "" : " since " + s.connectedSince()).append('\n');
+        b.append("published    ").append(s.published()).append(" messages")
+                .append(s.lastPublish() == null ? "" : ", last at " + s.lastPublish()).append('\n');
         if (s.backlog() != null) {
-            b.append("backlog      ").append(s.backlog().messages()).append(" messages, oldest from ")
-                    .append(s.backlog().oldestCreatedAt()).append('\n');
+            b.append("backlog      ").append(s.backlog().messages()).append(" messages waiting")
+                    .append(s.backlog().oldestCreatedAt() == null ? "" : ", oldest from " + s.backlog().oldestCreatedAt())
+                    .append('\n');
         }
         if (s.lastError() != null) {
-            b.append("last error   ").append(s.lastError()).append(" (").append(s.lastErrorAt()).append(")\n");
+            b.append("last error   ").append(s.lastError())
+                    .append(s.lastErrorAt() == null ? "" : " (" + s.lastErrorAt() + ")").append('\n');
         }
         return b.toString();
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
     }
 
     private static final class OsgiLog implements LinkLog {

@@ -325,17 +325,42 @@ class SqliteOutboxTest {
     @Test
     void readOnlyFileAtOpenIsRefusedWithReadOnly() throws Exception {
         Path file = dir.resolve("metergate.db");
-        open(file).append(MessageKind.RECEIPT, "m1", Retention.RECEIPT, "{}");
+        OutboxMessage kept = open(file).append(MessageKind.RECEIPT, "m1", Retention.RECEIPT, "{}");
         opened.forEach(SqliteOutbox::close);
+        opened.clear();
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        // root ignores permissions; the immutable attribute (ext4) stops root too
+        boolean immutable = Files.isWritable(file) && chattr("+i", file);
         try {
-            assumeThat(Files.isWritable(file)).as("running as root: permissions do not stop writes").isFalse();
-            assertThatThrownBy(() -> open(file)).isInstanceOfSatisfying(OutboxException.class,
-                    e -> assertThat(e.reason()).isEqualTo(Reason.READ_ONLY));
+            assumeThat(immutable || !Files.isWritable(file))
+                    .as("cannot make a file read-only here (root on a filesystem without chattr)").isTrue();
+            OutboxException refused = null;
+            try {
+                SqliteOutbox outbox = open(file);
+                // SQLite may open a read-only file for reading; then the first write is refused
+                assertThat(outbox.oldest(ALL, 10)).containsExactly(kept);
+                outbox.append(MessageKind.READING, "m1", Retention.BILLING, "{}");
+            } catch (OutboxException e) {
+                refused = e;
+            }
+            assertThat(refused).isNotNull();
+            assertThat(refused.reason()).isEqualTo(Reason.READ_ONLY);
+            assertThat(refused.getMessage()).contains("read-only");
         } finally {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            if (immutable) {
+                chattr("-i", file);
+            }
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    private static boolean chattr(String flag, Path file) {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
         }
     }
 }

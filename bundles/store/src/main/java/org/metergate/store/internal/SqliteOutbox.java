@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
@@ -91,6 +92,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     private volatile long droppedRoutine;
     private volatile String lastError;
     private volatile long transactions;
+    /** Callers inside append(): the store thread stops waiting for more once all of them are in the batch. */
+    private final AtomicInteger appending = new AtomicInteger();
     private DropReport lastReport;
 
     private SqliteOutbox(Settings settings, Clock clock, SqliteDatabase.Opened opened) throws SQLException {
@@ -146,8 +149,13 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(payload, "payload");
         AppendTask task = new AppendTask(kind, meterId, retention, payload);
-        submit(task);
-        return await(task.done);
+        appending.incrementAndGet();
+        try {
+            submit(task);
+            return await(task.done);
+        } finally {
+            appending.decrementAndGet();
+        }
     }
 
     @Override
@@ -362,6 +370,9 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         while (batch.size() < settings.groupCommitMaxBatch()) {
             Task next = queue.poll();
             if (next == null) {
+                if (batch.size() >= appending.get()) {
+                    break; // nobody else is about to append: waiting would only add latency
+                }
                 long wait = deadline - System.nanoTime();
                 next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (next == null) {

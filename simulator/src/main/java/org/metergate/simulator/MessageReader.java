@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Frames client messages from a stream whose reads time out briefly (socket SO_TIMEOUT), so waiting
@@ -21,15 +22,26 @@ final class MessageReader {
 
     private final InputStream in;
     private final long interCharacterNanos;
+    private long firstByteNanos;
+    private int bytesInMessage;
+
+    private final LongSupplier clock;
 
     MessageReader(InputStream in, Duration interCharacterTimeout) {
+        this(in, interCharacterTimeout, System::nanoTime);
+    }
+
+    MessageReader(InputStream in, Duration interCharacterTimeout, LongSupplier clock) {
         this.in = in;
+        this.clock = clock;
         this.interCharacterNanos = interCharacterTimeout.toNanos();
     }
 
     /** The next message; {@code waitLimit} null = wait for ever for its first byte. */
     ClientMessage next(Duration waitLimit) throws IOException {
+        bytesInMessage = 0;
         int first = readByte(waitLimit == null ? Long.MAX_VALUE : waitLimit.toNanos());
+        firstByteNanos = clock.getAsLong();
         if (first == TIMED_OUT) {
             return new ClientMessage.Timeout(false);
         }
@@ -117,6 +129,16 @@ final class MessageReader {
         return new ClientMessage.Command(command, data, bccValid);
     }
 
+    /** When the first byte of the last message arrived, on the reader's clock. */
+    long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    /** Bytes the last message had on the wire. */
+    int bytesInMessage() {
+        return bytesInMessage;
+    }
+
     private static ClientMessage cutOff(int result) {
         return result == TIMED_OUT ? new ClientMessage.Timeout(true) : new ClientMessage.EndOfStream();
     }
@@ -126,7 +148,11 @@ final class MessageReader {
         long start = System.nanoTime();
         while (true) {
             try {
-                return in.read();
+                int b = in.read();
+                if (b >= 0) {
+                    bytesInMessage++;
+                }
+                return b;
             } catch (SocketTimeoutException e) {
                 if (System.nanoTime() - start >= limitNanos) {
                     return TIMED_OUT;

@@ -41,12 +41,13 @@ final class MeterSession {
         this.out = out;
         this.pacer = pacer;
         this.timeouts = timeouts;
-        this.reader = new MessageReader(in, timeouts.interCharacter());
+        this.reader = new MessageReader(in, timeouts.interCharacter(), pacer::nanoTime);
     }
 
     void run() throws IOException {
         while (true) {
             ClientMessage message = reader.next(waitLimit());
+            pacer.received(reader.firstByteNanos(), reader.bytesInMessage(), baud);
             boolean garbage = false;
             if (message instanceof ClientMessage.EndOfStream) {
                 return;

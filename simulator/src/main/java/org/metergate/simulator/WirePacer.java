@@ -26,9 +26,26 @@ public final class WirePacer {
         this.enabled = enabled;
     }
 
+    /** The pacer's clock, so arrival times of client bytes are on the same time line as the schedule. */
+    public long nanoTime() {
+        return time.nanoTime();
+    }
+
     /** Time the wire needs for {@code characters} characters at {@code baud}. */
     public static long transmissionNanos(long characters, int baud) {
         return characters * BITS_PER_CHARACTER * NANOS_PER_SECOND / baud;
+    }
+
+    /**
+     * Notes a message the client sent: on a real line its last character arrives only after the wire time of
+     * all its characters, and the meter's reaction time counts from then. Over TCP or a pty the bytes arrive
+     * at once, so without this the client would gain the wire time of every request.
+     */
+    public void received(long firstByteNanos, int characters, int baud) {
+        if (enabled && characters > 0) {
+            restartSchedule(firstByteNanos, baud);
+            charactersSinceAnchor = characters;
+        }
     }
 
     /** Waits the given time (reaction time); the next byte starts a fresh schedule afterwards. */

@@ -83,8 +83,9 @@ class WirePacerTest {
             long start = time.now;
             client.send("/?!\r\n");
             String ident = client.readLine();
-            // reaction time, then the identification at 300 baud
-            assertThat(time.now - start).isEqualTo(200_000_000L + WirePacer.transmissionNanos(ident.length(), 300));
+            // the request's own wire time (5 characters at 300 baud), the reaction time, then the identification
+            assertThat(time.now - start).isEqualTo(WirePacer.transmissionNanos(5, 300) + 200_000_000L
+                    + WirePacer.transmissionNanos(ident.length(), 300));
         }
     }
 }

@@ -26,6 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * Gogo command {@code metergate:headend} prints the link status.
  */
 @Component(configurationPid = HeadendComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, // it provides a service (for Gogo), but must run whether or not anyone uses it
         service = HeadendComponent.class,
         property = {"osgi.command.scope=metergate", "osgi.command.function=headend"})
 @Designate(ocd = HeadendConfig.class)

@@ -60,6 +60,7 @@ final class SqliteDatabase {
             configure(c, file);
             quickCheck(c);
             SchemaMigrations.migrate(c, file);
+            probeWritable(c);
             return c;
         } catch (SQLException e) {
             closeQuietly(c);
@@ -94,6 +95,18 @@ final class SqliteDatabase {
             s.execute("PRAGMA synchronous = FULL");
             s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
             s.execute("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    /**
+     * SQLite silently opens a file it may not write read-only; find out now rather than at the first
+     * append, so a read-only file or filesystem stops the store with a clear error at start.
+     */
+    private static void probeWritable(Connection c) throws SQLException {
+        // rewriting the schema version with its own value is a real (tiny) write; BEGIN IMMEDIATE is not enough
+        int version = SchemaMigrations.currentVersion(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + version);
         }
     }
 

@@ -70,8 +70,12 @@ final class TestBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("broker did not stop", e);
+        }
     }
 
     static int freePort() throws IOException {

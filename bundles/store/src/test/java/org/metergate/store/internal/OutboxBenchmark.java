@@ -33,7 +33,7 @@ public final class OutboxBenchmark {
         run("group commit maxBatch=256 maxDelay=0ms", dir, 256, 0, threads, each, payload);
         run("group commit maxBatch=256 maxDelay=2ms", dir, 256, 2, threads, each, payload);
         run("single appender, maxBatch=1", dir, 1, 0, 1, each, payload);
-        run("single appender, group commit maxDelay=0ms", dir, 256, 0, 1, each, payload);
+        run("single appender, group commit maxDelay=2ms", dir, 256, 2, 1, each, payload);
     }
 
     private static void run(String name, Path dir, int maxBatch, long maxDelayMs, int threads, int each,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.simulator.cli;
 
+import org.metergate.simulator.dlms.DlmsCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "metergate-sim", mixinStandardHelpOptions = true, version = "metergate-sim 0.1.0",
         description = "Metergate simulators: virtual meters for testing a gateway or head-end without hardware.",
-        subcommands = { MetersCommand.class, CommandLine.HelpCommand.class })
+        subcommands = { MetersCommand.class, DlmsCommand.class, CommandLine.HelpCommand.class })
 public final class SimulatorCli implements Runnable {
 
     @CommandLine.Spec

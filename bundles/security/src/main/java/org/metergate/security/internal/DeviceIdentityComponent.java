@@ -14,6 +14,7 @@ import org.metergate.api.security.DeviceIdentity;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -24,8 +25,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * for the shell. The key pair is created on first start; a configuration change (new gateway id or directory)
  * re-activates the component and opens the keystore again.
  */
+// REQUIRE: a gateway has no identity until it is given its id (conf/org.metergate.security.cfg)
 @Component(service = {DeviceIdentity.class, IdentityCommissioning.class}, configurationPid = DeviceIdentityComponent.PID,
-        immediate = true)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SecurityConfig.class)
 public class DeviceIdentityComponent implements DeviceIdentity, IdentityCommissioning {
 

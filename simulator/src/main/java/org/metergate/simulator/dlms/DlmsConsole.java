@@ -4,6 +4,7 @@ package org.metergate.simulator.dlms;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -68,7 +69,7 @@ final class DlmsConsole {
             case "token":
                 require(words, 3, "token SERIAL TEXT");
                 TokenStatus status = meter(words, 3).firmware()
-                        .enterToken(words[2].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        .enterToken(words[2].getBytes(StandardCharsets.US_ASCII));
                 out.println("token status " + status.code() + " " + status);
                 break;
             case "power-fail":

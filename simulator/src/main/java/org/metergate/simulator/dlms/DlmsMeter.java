@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +24,8 @@ import org.openmuc.jdlms.AuthenticationMechanism;
 import org.openmuc.jdlms.CosemInterfaceObject;
 import org.openmuc.jdlms.DataDirectory;
 import org.openmuc.jdlms.LogicalDevice;
-import org.openmuc.jdlms.SecuritySuite;
 import org.openmuc.jdlms.SecuritySuite.EncryptionMechanism;
+import org.openmuc.jdlms.SecuritySuite;
 import org.openmuc.jdlms.datatypes.DataObject;
 import org.openmuc.jdlms.internal.association.Association;
 import org.openmuc.jdlms.internal.transportlayer.server.ServerConnectionInformationImpl;
@@ -89,7 +90,7 @@ public final class DlmsMeter implements AutoCloseable {
                 new RegisterObject("1-0:14.7.0.255", -2, RegisterObject.UNIT_HERTZ, meter::frequencyCentiHertz),
                 new DataValueObject("0-0:96.1.0.255", AccessGuard.PUBLIC_READ,
                         () -> DataObject.newOctetStringData(meter.serial().getBytes(
-                                java.nio.charset.StandardCharsets.US_ASCII))),
+                                StandardCharsets.US_ASCII))),
                 new DataValueObject("0-0:43.1.0.255", AccessGuard.PUBLIC_READ,
                         () -> DataObject.newUInteger32Data(meter.invocationCounter())),
                 new DataValueObject(ProfileSources.EVENT_CODE_OBIS, AccessGuard.PUBLIC_READ,

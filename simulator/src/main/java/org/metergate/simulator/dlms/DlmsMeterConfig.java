@@ -203,8 +203,8 @@ public final class DlmsMeterConfig {
         return tokenProcessingDelay;
     }
 
-    public ConsumptionModel consumptionModel() {
-        return new ConsumptionModel(seed ^ deviceId(), averagePowerWatts, solarPeakWatts, zone);
+    public SlotConsumptionModel consumptionModel() {
+        return new SlotConsumptionModel(seed ^ deviceId(), averagePowerWatts, solarPeakWatts, zone);
     }
 
     public static final class Builder {

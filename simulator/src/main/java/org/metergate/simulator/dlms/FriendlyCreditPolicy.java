@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -39,8 +40,13 @@ public final class FriendlyCreditPolicy {
             if (parts.length != 2) {
                 throw new IllegalArgumentException("friendly window '" + window + "' must look like 18:00-08:00");
             }
-            start = LocalTime.parse(parts[0].trim());
-            end = LocalTime.parse(parts[1].trim());
+            try {
+                start = LocalTime.parse(parts[0].trim());
+                end = LocalTime.parse(parts[1].trim());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("friendly window '" + window
+                        + "' must look like 18:00-08:00 (24-hour HH:mm)", e);
+            }
         }
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         if (dayList != null && !dayList.isBlank()) {

@@ -32,10 +32,10 @@ public final class MeterFirmware {
     static final int CREDIT_EXHAUSTED = 4;
 
     private static final int USED_TOKEN_MEMORY = 10_000;
-    private static final long SLOTS_PER_DAY = 86_400 / ConsumptionModel.SLOT_SECONDS;
+    private static final long SLOTS_PER_DAY = 86_400 / SlotConsumptionModel.SLOT_SECONDS;
 
     private final DlmsMeterConfig config;
-    private final ConsumptionModel model;
+    private final SlotConsumptionModel model;
     private final SimClock clock;
     private final Path stateFile;
     private final MeterState state;
@@ -81,7 +81,7 @@ public final class MeterFirmware {
 
     private static MeterState fresh(DlmsMeterConfig config, Instant now) {
         MeterState s = new MeterState();
-        long current = ConsumptionModel.slotOf(now);
+        long current = SlotConsumptionModel.slotOf(now);
         s.originSlot = current - config.historyDays() * SLOTS_PER_DAY;
         s.accountedSlot = current;
         s.creditMilli = config.initialCreditMinor() * 1000;
@@ -111,7 +111,7 @@ public final class MeterFirmware {
     /** Brings registers, credit and relay up to the meter's current time; every reader calls this first. */
     public synchronized void advance() {
         Instant now = now();
-        long current = ConsumptionModel.slotOf(now);
+        long current = SlotConsumptionModel.slotOf(now);
         boolean changed = false;
         while (state.accountedSlot < current) {
             accountSlot(state.accountedSlot);
@@ -129,7 +129,7 @@ public final class MeterFirmware {
         if (connected(slot)) {
             charge(model.importWh(slot) * config.tariffMinorPerKwh());
         }
-        Instant slotEnd = ConsumptionModel.slotStart(slot + 1);
+        Instant slotEnd = SlotConsumptionModel.slotStart(slot + 1);
         checkCredit(slotEnd, slot + 1);
     }
 
@@ -209,7 +209,7 @@ public final class MeterFirmware {
     }
 
     private void closeRelay() {
-        long nextSlot = ConsumptionModel.slotOf(now()) + 1;
+        long nextSlot = SlotConsumptionModel.slotOf(now()) + 1;
         for (long[] range : state.disconnections) {
             if (range[1] == Long.MAX_VALUE) {
                 range[1] = nextSlot;
@@ -261,15 +261,15 @@ public final class MeterFirmware {
 
     /** Register values at an instant: {import, tariff 1, tariff 2, export} in Wh. */
     synchronized long[] registersAt(Instant instant) {
-        long slot = ConsumptionModel.slotOf(instant);
+        long slot = SlotConsumptionModel.slotOf(instant);
         if (slot < state.originSlot) {
             slot = state.originSlot;
-            instant = ConsumptionModel.slotStart(slot);
+            instant = SlotConsumptionModel.slotStart(slot);
         }
         ensureCache(slot);
         int i = (int) (slot - state.originSlot);
-        double fraction = (instant.getEpochSecond() - slot * ConsumptionModel.SLOT_SECONDS)
-                / (double) ConsumptionModel.SLOT_SECONDS;
+        double fraction = (instant.getEpochSecond() - slot * SlotConsumptionModel.SLOT_SECONDS)
+                / (double) SlotConsumptionModel.SLOT_SECONDS;
         boolean on = connected(slot);
         long partIn = on ? Math.round(model.importWh(slot) * fraction) : 0;
         long partOut = on ? Math.round(model.exportWh(slot) * fraction) : 0;
@@ -293,12 +293,12 @@ public final class MeterFirmware {
     /** Instantaneous active power in W: the model's power for the current slot, 0 with the relay open. */
     public synchronized long powerWatts() {
         advance();
-        return state.outputConnected ? model.powerWatts(ConsumptionModel.slotOf(now())) : 0;
+        return state.outputConnected ? model.powerWatts(SlotConsumptionModel.slotOf(now())) : 0;
     }
 
     /** Voltage in 0.1 V steps, around 230 V. */
     synchronized long voltageDeciVolts() {
-        long slot = ConsumptionModel.slotOf(now());
+        long slot = SlotConsumptionModel.slotOf(now());
         return state.outputConnected ? 2250 + Math.round(model.unit(slot, 3) * 100) : 0;
     }
 
@@ -310,7 +310,7 @@ public final class MeterFirmware {
 
     /** Frequency in 0.01 Hz steps, around 50 Hz. */
     synchronized long frequencyCentiHertz() {
-        return 4990 + Math.round(model.unit(ConsumptionModel.slotOf(now()), 4) * 20);
+        return 4990 + Math.round(model.unit(SlotConsumptionModel.slotOf(now()), 4) * 20);
     }
 
     // ---------------------------------------------------------------- load profile
@@ -323,7 +323,7 @@ public final class MeterFirmware {
     /** Boundary slots of the captures currently in the profile, oldest first: {first, count}. */
     synchronized long[] profileWindow() {
         advance();
-        long current = ConsumptionModel.slotOf(now());
+        long current = SlotConsumptionModel.slotOf(now());
         long count = Math.min(profileCapacity(), current - state.originSlot);
         return new long[] { current - count + 1, count };
     }
@@ -332,7 +332,7 @@ public final class MeterFirmware {
     public synchronized long[] captureAt(long boundarySlot) {
         ensureCache(boundarySlot);
         int i = (int) (boundarySlot - state.originSlot);
-        return new long[] { boundarySlot * ConsumptionModel.SLOT_SECONDS, cumImport[i], cumExport[i] };
+        return new long[] { boundarySlot * SlotConsumptionModel.SLOT_SECONDS, cumImport[i], cumExport[i] };
     }
 
     // ---------------------------------------------------------------- prepayment
@@ -366,7 +366,7 @@ public final class MeterFirmware {
     synchronized void setLowCreditThresholdMinor(long minor) {
         advance();
         state.lowCreditThresholdMinor = minor;
-        checkCredit(now(), ConsumptionModel.slotOf(now()) + 1);
+        checkCredit(now(), SlotConsumptionModel.slotOf(now()) + 1);
         save();
     }
 
@@ -478,7 +478,7 @@ public final class MeterFirmware {
             }
         }
         state.creditMilli += amountMilli;
-        checkCredit(now(), ConsumptionModel.slotOf(now()) + 1);
+        checkCredit(now(), SlotConsumptionModel.slotOf(now()) + 1);
         creditRestored();
     }
 
@@ -530,7 +530,7 @@ public final class MeterFirmware {
         if (!DisconnectControl.remoteDisconnectAllowed(state.controlMode)) {
             return false;
         }
-        openRelay(ConsumptionModel.slotOf(now()) + 1, DisconnectControl.DISCONNECTED,
+        openRelay(SlotConsumptionModel.slotOf(now()) + 1, DisconnectControl.DISCONNECTED,
                 MeterState.DisconnectReason.REMOTE);
         log(MeterEvent.REMOTE_DISCONNECT, now());
         save();
@@ -581,7 +581,7 @@ public final class MeterFirmware {
             }
         } else if (state.controlState == DisconnectControl.CONNECTED
                 && DisconnectControl.manualDisconnectAllowed(mode)) {
-            openRelay(ConsumptionModel.slotOf(now()) + 1, DisconnectControl.READY_FOR_RECONNECTION,
+            openRelay(SlotConsumptionModel.slotOf(now()) + 1, DisconnectControl.READY_FOR_RECONNECTION,
                     MeterState.DisconnectReason.MANUAL);
             log(MeterEvent.MANUAL_DISCONNECT, now());
         }

@@ -38,7 +38,7 @@ final class ProfileSources {
 
             @Override
             public long capturePeriodSeconds() {
-                return ConsumptionModel.SLOT_SECONDS;
+                return SlotConsumptionModel.SLOT_SECONDS;
             }
 
             @Override
@@ -59,7 +59,7 @@ final class ProfileSources {
 
                     @Override
                     public long epochSecond(long index) {
-                        return (first + index) * ConsumptionModel.SLOT_SECONDS;
+                        return (first + index) * SlotConsumptionModel.SLOT_SECONDS;
                     }
 
                     @Override

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +36,7 @@ class DlmsConsoleTest {
             assertThat(quit).isTrue();
             assertThat(text).contains("meter 10000001", "system title 4D47530000989681",
                     sim.meters().get(0).config().systemTitleHex(),
-                    java.util.HexFormat.of().withUpperCase().formatHex(sim.meters().get(1).config().encryptionKey()));
+                    HexFormat.of().withUpperCase().formatHex(sim.meters().get(1).config().encryptionKey()));
             assertThat(sim.meters().get(1).faults().noAnswer()).isTrue();
             assertThat(sim.meters().get(1).faults().refuseAssociation()).isTrue();
             assertThat(sim.meters().get(0).faults().takeCorruptFrame()).isTrue();

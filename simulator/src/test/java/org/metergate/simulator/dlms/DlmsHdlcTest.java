@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmuc.jdlms.AccessResultCode;
+import org.openmuc.jdlms.AttributeAddress;
 import org.openmuc.jdlms.DlmsConnection;
+import org.openmuc.jdlms.SelectiveAccessDescription;
 import org.openmuc.jdlms.TcpConnectionBuilder;
+import org.openmuc.jdlms.datatypes.DataObject;
 
 /** HDLC framing: over TCP, through a pseudo-terminal, and handed over from an IEC 62056-21 mode E session. */
 @Timeout(30)
@@ -69,13 +72,13 @@ class DlmsHdlcTest {
                 meter.config().authenticationKey(), meter.config().encryptionKey());
         try (DlmsConnection connection = management.build()) {
             // a day of load profile needs HDLC segmentation and block transfer
-            org.openmuc.jdlms.datatypes.DataObject day = org.openmuc.jdlms.datatypes.DataObject.newStructureData(
-                    org.openmuc.jdlms.datatypes.DataObject.newUInteger32Data(1),
-                    org.openmuc.jdlms.datatypes.DataObject.newUInteger32Data(96),
-                    org.openmuc.jdlms.datatypes.DataObject.newUInteger16Data(1),
-                    org.openmuc.jdlms.datatypes.DataObject.newUInteger16Data(0));
-            List<?> buffer = connection.get(new org.openmuc.jdlms.AttributeAddress(7, Obis.code("1-0:99.1.0.255"), 2,
-                    new org.openmuc.jdlms.SelectiveAccessDescription(2, day))).getResultData().getValue();
+            DataObject day = DataObject.newStructureData(
+                    DataObject.newUInteger32Data(1),
+                    DataObject.newUInteger32Data(96),
+                    DataObject.newUInteger16Data(1),
+                    DataObject.newUInteger16Data(0));
+            List<?> buffer = connection.get(new AttributeAddress(7, Obis.code("1-0:99.1.0.255"), 2,
+                    new SelectiveAccessDescription(2, day))).getResultData().getValue();
             assertThat(buffer).hasSize(96);
             assertThat(connection.get(attribute(111, "0-0:19.0.0.255", 5)).getResultCode())
                     .isEqualTo(AccessResultCode.SUCCESS);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -23,6 +24,7 @@ import org.openmuc.jdlms.GetResult;
 import org.openmuc.jdlms.MethodParameter;
 import org.openmuc.jdlms.MethodResultCode;
 import org.openmuc.jdlms.SetParameter;
+import org.openmuc.jdlms.datatypes.BitString;
 import org.openmuc.jdlms.datatypes.DataObject;
 
 /** Account, credit, token gateway and disconnect control driven by the management client. */
@@ -79,10 +81,10 @@ class DlmsPrepaymentTest {
                 assertThat(creditBits(connection.get(attribute(111, "0-0:19.0.0.255", 4))) & 0x40).isNotZero();
                 Instant later = MONDAY_NOON.plus(Duration.ofHours(1));
                 assertThat(connection.set(new SetParameter(attribute(8, "0-0:1.0.0.255", 2),
-                        CosemDateTimes.octetString(later, java.time.ZoneOffset.UTC))))
+                        CosemDateTimes.octetString(later, ZoneOffset.UTC))))
                         .isEqualTo(AccessResultCode.SUCCESS);
                 byte[] time = connection.get(attribute(8, "0-0:1.0.0.255", 2)).getResultData().getValue();
-                assertThat(CosemDateTimes.decode(time, java.time.ZoneOffset.UTC)).isEqualTo(later);
+                assertThat(CosemDateTimes.decode(time, ZoneOffset.UTC)).isEqualTo(later);
             }
             assertThat(eventCodes(meter.firmware())).containsSubsequence(MeterEvent.LOW_CREDIT.code(),
                     MeterEvent.CLOCK_ADJUSTED_OLD_TIME.code(), MeterEvent.CLOCK_ADJUSTED_NEW_TIME.code());
@@ -169,8 +171,8 @@ class DlmsPrepaymentTest {
                 .lowCreditThresholdMinor(100).friendlyCredit(FriendlyCreditPolicy.none()))) {
             DlmsMeter meter = sim.meters().get(0);
             MeterFirmware firmware = meter.firmware();
-            ConsumptionModel model = meter.config().consumptionModel();
-            long start = ConsumptionModel.slotOf(MONDAY_NOON);
+            SlotConsumptionModel model = meter.config().consumptionModel();
+            long start = SlotConsumptionModel.slotOf(MONDAY_NOON);
 
             sim.clock().advance(Duration.ofHours(2));
             long usedWh = 0;
@@ -318,7 +320,7 @@ class DlmsPrepaymentTest {
     }
 
     private static int creditBits(GetResult result) {
-        org.openmuc.jdlms.datatypes.BitString bits = result.getResultData().getValue();
+        BitString bits = result.getResultData().getValue();
         return bits.getBitString()[0] & 0xFF;
     }
 

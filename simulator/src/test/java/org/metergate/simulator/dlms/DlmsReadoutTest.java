@@ -4,6 +4,7 @@ package org.metergate.simulator.dlms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.metergate.simulator.dlms.DlmsClients.attribute;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ class DlmsReadoutTest {
             assertThat(columns).hasSize(3);
             Instant time = CosemDateTimes.decode(columns.get(0), ZoneOffset.UTC);
             times.add(time);
-            long[] expected = meter.firmware().captureAt(ConsumptionModel.slotOf(time));
+            long[] expected = meter.firmware().captureAt(SlotConsumptionModel.slotOf(time));
             assertThat(number(columns.get(1))).isEqualTo(expected[1]);
             assertThat(number(columns.get(2))).isEqualTo(expected[2]);
         }
@@ -135,7 +136,7 @@ class DlmsReadoutTest {
         long inUse = 92 * 96;
         List<DataObject> newest = readProfile(new SelectiveAccessDescription(2, entries(inUse - 1, 0, 2, 2)));
         assertThat(newest).hasSize(2);
-        long lastSlot = ConsumptionModel.slotOf(Instant.parse("2026-03-02T10:00:00Z"));
+        long lastSlot = SlotConsumptionModel.slotOf(Instant.parse("2026-03-02T10:00:00Z"));
         assertThat(fields(newest.get(1))).hasSize(1);
         assertThat(number(fields(newest.get(1)).get(0))).isEqualTo(meter.firmware().captureAt(lastSlot)[1]);
         assertThat(number(fields(newest.get(0)).get(0)))
@@ -149,7 +150,7 @@ class DlmsReadoutTest {
 
     @Test
     void event_log_lists_events_with_clock_and_code() throws Exception {
-        meter.firmware().powerFailure(java.time.Duration.ofMinutes(3));
+        meter.firmware().powerFailure(Duration.ofMinutes(3));
         try (DlmsConnection connection = DlmsClients.publicClient(meter.wrapperPort())) {
             List<DataObject> events = connection.get(attribute(7, "0-0:99.98.0.255", 2)).getResultData().getValue();
             List<Long> codes = new ArrayList<>();

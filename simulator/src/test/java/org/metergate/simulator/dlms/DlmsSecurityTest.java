@@ -14,9 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openmuc.jdlms.AccessResultCode;
+import org.openmuc.jdlms.AuthenticationMechanism;
 import org.openmuc.jdlms.DlmsConnection;
 import org.openmuc.jdlms.MethodParameter;
 import org.openmuc.jdlms.MethodResultCode;
+import org.openmuc.jdlms.SecuritySuite;
+import org.openmuc.jdlms.SetParameter;
 import org.openmuc.jdlms.datatypes.DataObject;
 
 /** Client ids, HLS5-GMAC, invocation counters and access rights. */
@@ -63,7 +66,7 @@ class DlmsSecurityTest {
                     new MethodParameter(70, Obis.code("0-0:96.3.10.255"), 1, DataObject.newInteger8Data((byte) 0)))
                     .getResultCode();
             assertThat(result).isEqualTo(MethodResultCode.READ_WRITE_DENIED);
-            AccessResultCode set = connection.set(new org.openmuc.jdlms.SetParameter(
+            AccessResultCode set = connection.set(new SetParameter(
                     attribute(70, "0-0:96.3.10.255", 4), DataObject.newEnumerateData(2)));
             assertThat(set).isEqualTo(AccessResultCode.READ_WRITE_DENIED);
         }
@@ -116,9 +119,9 @@ class DlmsSecurityTest {
         DlmsClients.managementClient(meter).close();
         long used = meter.firmware().invocationCounter();
         assertThatThrownBy(() -> DlmsClients.base(meter.wrapperPort(), 1)
-                .setSecuritySuite(org.openmuc.jdlms.SecuritySuite.builder()
-                        .setAuthenticationMechanism(org.openmuc.jdlms.AuthenticationMechanism.HLS5_GMAC)
-                        .setEncryptionMechanism(org.openmuc.jdlms.SecuritySuite.EncryptionMechanism.AES_GCM_128)
+                .setSecuritySuite(SecuritySuite.builder()
+                        .setAuthenticationMechanism(AuthenticationMechanism.HLS5_GMAC)
+                        .setEncryptionMechanism(SecuritySuite.EncryptionMechanism.AES_GCM_128)
                         .setAuthenticationKey(meter.config().authenticationKey())
                         .setGlobalUnicastEncryptionKey(meter.config().encryptionKey()).build())
                 .setSystemTitle("MGC", 1).setFrameCounter(used).build().close()).isInstanceOf(IOException.class)

@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
  * plus optional rooftop solar export around noon. The same seed and slot always give the same energy, so months of
  * load-profile history need no storage and stay consistent with the registers across restarts.
  */
-public final class ConsumptionModel {
+public final class SlotConsumptionModel {
 
     public static final long SLOT_SECONDS = 900;
 
@@ -24,7 +24,7 @@ public final class ConsumptionModel {
     private final double solarPeakWatts;
     private final ZoneOffset zone;
 
-    public ConsumptionModel(long seed, double averagePowerWatts, double solarPeakWatts, ZoneOffset zone) {
+    public SlotConsumptionModel(long seed, double averagePowerWatts, double solarPeakWatts, ZoneOffset zone) {
         if (averagePowerWatts <= 0 || solarPeakWatts < 0) {
             throw new IllegalArgumentException("average power must be > 0 W and solar peak >= 0 W");
         }

@@ -42,12 +42,13 @@ public final class MeterFirmware {
     private final long importBaseWh;
     private final long exportBaseWh;
 
-    /** Cumulative energies at slot boundaries origin..origin+cachedSlots, index 0 = origin. */
-    private long[] cumImport = new long[0];
-    private long[] cumExport = new long[0];
-    private long[] cumT1 = new long[0];
-    private long[] cumT2 = new long[0];
+    /** Cumulative energies at slot boundaries cacheOrigin..cacheOrigin+cachedSlots, index 0 = cacheOrigin. */
+    private long[] cumImport = new long[1024];
+    private long[] cumExport = new long[1024];
+    private long[] cumT1 = new long[1024];
+    private long[] cumT2 = new long[1024];
     private int cachedSlots = -1;
+    private long cacheOrigin;
     private boolean invocationCounterDirty;
     private boolean closed;
     /** Wall-clock nanos when a token entered with status "received" is processed; 0 = now (after a restart). */
@@ -227,27 +228,36 @@ public final class MeterFirmware {
 
     // ---------------------------------------------------------------- energy
 
-    private void ensureCache(long boundary) {
-        int needed = (int) Math.max(0, boundary - state.originSlot);
-        if (needed <= cachedSlots) {
-            return;
-        }
-        int capacity = Math.max(needed + 1, cumImport.length * 2);
-        if (capacity > cumImport.length) {
-            cumImport = Arrays.copyOf(cumImport, capacity);
-            cumExport = Arrays.copyOf(cumExport, capacity);
-            cumT1 = Arrays.copyOf(cumT1, capacity);
-            cumT2 = Arrays.copyOf(cumT2, capacity);
+    /** Index of {@code boundary} in the cumulative arrays, computing them as far as needed. */
+    private int cacheIndex(long boundary) {
+        if (cachedSlots >= 0 && boundary < cacheOrigin) {
+            cachedSlots = -1; // older than what is kept: rebuild from the origin
         }
         if (cachedSlots < 0) {
+            cacheOrigin = state.originSlot;
             cumImport[0] = importBaseWh;
             cumT1[0] = importBaseWh * 7 / 10;
             cumT2[0] = importBaseWh - cumT1[0];
             cumExport[0] = exportBaseWh;
             cachedSlots = 0;
         }
+        int needed = (int) Math.max(0, boundary - cacheOrigin);
+        if (needed > cachedSlots) {
+            extendCache(needed);
+        }
+        return (int) Math.max(0, boundary - cacheOrigin);
+    }
+
+    private void extendCache(int needed) {
+        if (needed + 1 > cumImport.length) {
+            int capacity = Math.max(needed + 1, cumImport.length * 2);
+            cumImport = Arrays.copyOf(cumImport, capacity);
+            cumExport = Arrays.copyOf(cumExport, capacity);
+            cumT1 = Arrays.copyOf(cumT1, capacity);
+            cumT2 = Arrays.copyOf(cumT2, capacity);
+        }
         for (int i = cachedSlots; i < needed; i++) {
-            long slot = state.originSlot + i;
+            long slot = cacheOrigin + i;
             boolean on = connected(slot);
             long in = on ? model.importWh(slot) : 0;
             boolean night = model.isNightTariff(slot);
@@ -257,6 +267,16 @@ public final class MeterFirmware {
             cumExport[i + 1] = cumExport[i] + (on ? model.exportWh(slot) : 0);
         }
         cachedSlots = needed;
+        // a meter running for years at high speed-up keeps only what the load profile can still show
+        long keep = profileCapacity() + 1;
+        if (cachedSlots > 4 * keep) {
+            int drop = (int) (cachedSlots - keep);
+            for (long[] array : List.of(cumImport, cumExport, cumT1, cumT2)) {
+                System.arraycopy(array, drop, array, 0, (int) keep + 1);
+            }
+            cacheOrigin += drop;
+            cachedSlots -= drop;
+        }
     }
 
     /** Register values at an instant: {import, tariff 1, tariff 2, export} in Wh. */
@@ -266,8 +286,7 @@ public final class MeterFirmware {
             slot = state.originSlot;
             instant = SlotConsumptionModel.slotStart(slot);
         }
-        ensureCache(slot);
-        int i = (int) (slot - state.originSlot);
+        int i = cacheIndex(slot);
         double fraction = (instant.getEpochSecond() - slot * SlotConsumptionModel.SLOT_SECONDS)
                 / (double) SlotConsumptionModel.SLOT_SECONDS;
         boolean on = connected(slot);
@@ -330,8 +349,7 @@ public final class MeterFirmware {
 
     /** The capture at a slot boundary: {epochSecond, import Wh, export Wh}. */
     public synchronized long[] captureAt(long boundarySlot) {
-        ensureCache(boundarySlot);
-        int i = (int) (boundarySlot - state.originSlot);
+        int i = cacheIndex(boundarySlot);
         return new long[] { boundarySlot * SlotConsumptionModel.SLOT_SECONDS, cumImport[i], cumExport[i] };
     }
 

@@ -98,6 +98,25 @@ class DlmsBuildingBlocksTest {
     }
 
     @Test
+    void a_long_running_meter_keeps_registers_and_profile_consistent() throws IOException {
+        SimClock clock = SimClock.frozenAt(Instant.parse("2026-03-02T12:00:00Z"));
+        MeterFirmware firmware = MeterFirmware.open(DlmsMeterConfig.builder("10000001").historyDays(2)
+                .initialCreditMinor(1_000_000_000).build(), clock, null);
+        long early = firmware.captureAt(SlotConsumptionModel.slotOf(Instant.parse("2026-03-02T06:00:00Z")))[1];
+        for (int day = 0; day < 30; day++) {
+            clock.advance(java.time.Duration.ofDays(1));
+            long[] window = firmware.profileWindow();
+            assertThat(window[1]).isEqualTo(2 * 96);
+            long last = window[0] + window[1] - 1;
+            assertThat(firmware.captureAt(last)[1]).isEqualTo(firmware.registersAt(SlotConsumptionModel.slotStart(last))[0]);
+            assertThat(firmware.captureAt(last)[1]).isGreaterThan(firmware.captureAt(window[0])[1]);
+        }
+        // an entry long gone from the cache is rebuilt from the origin, with the same value
+        assertThat(firmware.captureAt(SlotConsumptionModel.slotOf(Instant.parse("2026-03-02T06:00:00Z")))[1])
+                .isEqualTo(early);
+    }
+
+    @Test
     void consumption_model_is_deterministic_with_a_daily_shape() {
         SlotConsumptionModel a = new SlotConsumptionModel(42, 400, 0, ZoneOffset.UTC);
         SlotConsumptionModel b = new SlotConsumptionModel(42, 400, 0, ZoneOffset.UTC);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.dlms.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.metergate.api.cosem.CosemMeter;
+import org.metergate.api.cosem.CosemSession;
+import org.metergate.api.link.LinkAddress;
+import org.metergate.api.meter.Meter;
+import org.metergate.api.meter.MeterException;
+import org.metergate.api.meter.MeterException.Reason;
+import org.metergate.api.meter.PollPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * One configured DLMS/COSEM meter. A configuration that cannot work still publishes the meter, so the technician
+ * sees it marked misconfigured with the reason, instead of the meter silently missing.
+ */
+@Component(configurationPid = DlmsMeter.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {Meter.class, CosemMeter.class})
+@Designate(ocd = DlmsMeterConfig.class, factory = true)
+public class DlmsMeter implements CosemMeter {
+
+    static final String FACTORY_PID = "org.metergate.dlms.meter";
+    static final String PROTOCOL = "dlms";
+    static final String DATA_DIR_PROPERTY = "metergate.data.dir";
+    private static final PollPolicy MISCONFIGURED_POLICY =
+            new PollPolicy(Duration.ofMinutes(5), 0, Duration.ZERO, Duration.ZERO);
+
+    @Reference(service = LoggerFactory.class)
+    private Logger log;
+
+    private final Clock clock;
+    private final AtomicBoolean sessionOpen = new AtomicBoolean();
+    private Path dataDir;
+    private String id;
+    private String linkText;
+    private DlmsSettings settings;
+    private String misconfiguration;
+    private AssociationOpener opener;
+
+    public DlmsMeter() {
+        this(Clock.systemUTC(), null);
+    }
+
+    DlmsMeter(Clock clock, Path dataDir) {
+        this.clock = clock;
+        this.dataDir = dataDir;
+    }
+
+    @Activate
+    void activate(BundleContext context, DlmsMeterConfig config, Map<String, Object> properties) {
+        String dir = context.getProperty(DATA_DIR_PROPERTY);
+        dataDir = Path.of(dir == null || dir.isBlank() ? "data" : dir.strip());
+        configure(config, String.valueOf(properties.getOrDefault("service.pid", "unnamed")));
+        if (misconfiguration != null && log != null) {
+            log.error("{} - fix the meter's file in conf/ and it is re-read automatically", misconfiguration);
+        }
+    }
+
+    void configure(DlmsMeterConfig config, String fallbackId) {
+        String configuredId = config.meterId() == null ? "" : config.meterId().trim();
+        linkText = config.link() == null ? "" : config.link();
+        try {
+            settings = DlmsSettings.from(config);
+            id = settings.meterId();
+            misconfiguration = null;
+            opener = new AssociationOpener(settings, new FileDlmsKeys(dataDir.resolve("dlms-keys")),
+                    new InvocationCounterStore(dataDir.resolve("dlms-counters"), id, settings.clientId()), clock,
+                    this::warn);
+        } catch (DlmsSettings.InvalidSettingsException e) {
+            settings = null;
+            opener = null;
+            id = DlmsSettings.METER_ID.matcher(configuredId).matches() ? configuredId : fallbackId;
+            misconfiguration = e.getMessage();
+        }
+    }
+
+    private void warn(String message) {
+        if (log != null) {
+            log.warn(message);
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public LinkAddress link() {
+        return settings != null ? settings.link() : null;
+    }
+
+    @Override
+    public PollPolicy pollPolicy() {
+        return settings != null ? settings.pollPolicy() : MISCONFIGURED_POLICY;
+    }
+
+    @Override
+    public CosemSession open() throws MeterException {
+        if (settings == null) {
+            throw new MeterException(Reason.CONFIGURATION, misconfiguration);
+        }
+        if (!sessionOpen.compareAndSet(false, true)) {
+            throw new MeterException(Reason.LINK_UNAVAILABLE,
+                    "meter " + id + " is already in a session on " + linkText + "; try again when it ends");
+        }
+        try {
+            return opener.open(() -> sessionOpen.set(false));
+        } catch (MeterException | RuntimeException e) {
+            sessionOpen.set(false);
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DLMS/COSEM meter " + id + " on " + linkText;
+    }
+}

@@ -54,7 +54,7 @@ public enum AccessResult {
     public String hint() {
         return switch (this) {
             case READ_WRITE_DENIED, SCOPE_OF_ACCESS_VIOLATED ->
-                    "the client id in use has no right to this; use the management client (1) with its keys";
+                    "this client may not do this (read-only attribute, or it needs the management client 1 with its keys)";
             case OBJECT_UNDEFINED, OBJECT_UNAVAILABLE, OBJECT_CLASS_INCONSISTENT ->
                     "the meter does not have this object; check the OBIS code and interface class against the meter's object list";
             case TYPE_UNMATCHED -> "the value has a type the meter does not accept for this attribute";

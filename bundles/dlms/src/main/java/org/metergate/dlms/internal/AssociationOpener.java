@@ -94,6 +94,9 @@ final class AssociationOpener {
 
     /** What the meter last received from our client, via the public client; -1 when it does not say. */
     private long meterInvocationCounter() throws MeterException {
+        if (settings.invocationCounterObis() == null) {
+            return -1;
+        }
         TrafficObserver observer = TrafficObserver.unciphered();
         DlmsConnection connection;
         try {

@@ -50,7 +50,9 @@ public @interface DlmsMeterConfig {
     String expectedSystemTitle() default "";
 
     @AttributeDefinition(name = "Invocation counter object",
-            description = "OBIS of the meter's invocation counter for our client, read through the public client 16")
+            description = "OBIS of the meter's invocation counter for our client, read through the public client 16 at"
+                    + " each session start; empty when the meter does not offer it (the stored counter alone is used)",
+            required = false)
     String invocationCounterObis() default "0-0:43.1.0.255";
 
     @AttributeDefinition(name = "Response timeout (ms)", description = "Longest wait for each answer of the meter")

@@ -81,10 +81,12 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
         byte[] clientTitle = systemTitle("clientSystemTitle", c.clientSystemTitle(), false, problems);
         byte[] expectedTitle = systemTitle("expectedSystemTitle", c.expectedSystemTitle(), true, problems);
         ObisCode counterObis = null;
-        try {
-            counterObis = ObisCode.parse(c.invocationCounterObis());
-        } catch (IllegalArgumentException e) {
-            problems.add("invocationCounterObis: " + e.getMessage());
+        if (c.invocationCounterObis() != null && !c.invocationCounterObis().isBlank()) {
+            try {
+                counterObis = ObisCode.parse(c.invocationCounterObis());
+            } catch (IllegalArgumentException e) {
+                problems.add("invocationCounterObis: " + e.getMessage());
+            }
         }
         if (c.responseTimeoutMs() < 100 || c.responseTimeoutMs() > 120_000) {
             problems.add("responseTimeoutMs " + c.responseTimeoutMs() + " must be 100..120000");

@@ -43,8 +43,9 @@ final class FailureClassifier {
                     break;
             }
         }
+        // HDLC drops frames with a bad FCS, so damaged answers also end up here
         if (e instanceof ResponseTimeoutException || e instanceof InterruptedIOException || m.contains("timeout")
-                || m.contains("timed out")) {
+                || m.contains("timed out") || m.contains("didn't receive answer")) {
             return Reason.NO_ANSWER;
         }
         if (m.contains("association response (aare) with an error") || m.contains("decipher")
@@ -92,11 +93,16 @@ final class FailureClassifier {
     /** A failure during a request on an open association. */
     static MeterException requestFailed(DlmsSettings s, String what, Throwable e) {
         Reason reason = reasonOf(e);
+        if (reason == Reason.REFUSED && messageOf(e).toLowerCase(Locale.ROOT).contains("decipher")) {
+            // the keys were proven by the association; an answer that fails its GCM tag was damaged on the way
+            reason = Reason.CHECKSUM;
+        }
         String where = "meter " + s.meterId() + " on " + s.describeLink();
         String text = switch (reason) {
             case NO_ANSWER -> "no answer from " + where + " to " + what + " within " + s.responseTimeout().toMillis() + " ms";
             case LINK_UNAVAILABLE -> "the link to " + where + " failed during " + what + ": " + messageOf(e);
-            case CHECKSUM -> where + " answered " + what + " with damaged frames (frame check failed); nothing was used";
+            case CHECKSUM -> where + " answered " + what + " with data damaged on the line (integrity check failed);"
+                    + " nothing was used - a noisy line or a loose probe";
             case REFUSED -> where + " did not accept " + what + " (" + messageOf(e)
                     + ") - the keys or the invocation counter may not match";
             default -> where + " gave an answer to " + what + " that could not be decoded (" + messageOf(e)

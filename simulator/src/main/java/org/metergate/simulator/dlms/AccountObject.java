@@ -53,7 +53,8 @@ public final class AccountObject extends CosemInterfaceObject {
 
     public DataObject getCurrentCreditInUse() {
         // 0 = token credit 0-0:19.10.0.255, 1 = emergency credit 0-0:19.10.1.255
-        return DataObject.newUInteger8Data((short) (meter.emergencyCreditStatus() == MeterFirmware.CREDIT_IN_USE ? 1 : 0));
+        boolean emergencyInUse = meter.emergencyCreditStatus() == MeterFirmware.CREDIT_IN_USE;
+        return DataObject.newUInteger8Data((short) (emergencyInUse ? 1 : 0));
     }
 
     public DataObject getCurrentCreditStatus() {

@@ -2,15 +2,21 @@
 package org.metergate.simulator.dlms;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code simulator dlms}: runs DLMS/COSEM meters until interrupted, with runtime control on stdin. */
 @Command(name = "dlms", mixinStandardHelpOptions = true,
@@ -19,7 +25,8 @@ import picocli.CommandLine.Option;
                         + "(type help)." })
 public final class DlmsCommand implements Callable<Integer> {
 
-    @Option(names = "--count", defaultValue = "1", description = "number of meters (default ${DEFAULT-VALUE})")
+    @Option(names = "--count", defaultValue = "1",
+            description = "number of meters (default ${DEFAULT-VALUE})")
     int count;
 
     @Option(names = "--base-port", defaultValue = "4059",
@@ -27,35 +34,44 @@ public final class DlmsCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     int basePort;
 
-    @Option(names = "--seed", defaultValue = "1", description = "consumption model and key seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "consumption model and key seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--speed-up", defaultValue = "1", description = "simulated time runs this many times faster (default ${DEFAULT-VALUE})")
+    @Option(names = "--speed-up", defaultValue = "1",
+            description = "simulated time runs this many times faster (default ${DEFAULT-VALUE})")
     double speedUp;
 
     @Option(names = "--state-dir", defaultValue = "dlms-state",
             description = "state files (credit, relay, used tokens, counters) and pty links (default ${DEFAULT-VALUE})")
     Path stateDir;
 
-    @Option(names = "--hdlc", description = "also listen for HDLC frames over TCP")
+    @Option(names = "--hdlc",
+            description = "also listen for HDLC frames over TCP")
     boolean hdlc;
 
-    @Option(names = "--pty", description = "also offer each meter's HDLC line as a pseudo-terminal (needs socat)")
+    @Option(names = "--pty",
+            description = "also offer each meter's HDLC line as a pseudo-terminal (needs socat)")
     boolean pty;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--test-tokens", description = "accept unsigned test tokens MGTEST:<id>:<serial>:<amount>")
+    @Option(names = "--test-tokens",
+            description = "accept unsigned test tokens MGTEST:<id>:<serial>:<amount>")
     boolean testTokens;
 
-    @Option(names = "--tariff", defaultValue = "25", description = "minor currency units per kWh (default ${DEFAULT-VALUE})")
+    @Option(names = "--tariff", defaultValue = "25",
+            description = "minor currency units per kWh (default ${DEFAULT-VALUE})")
     long tariff;
 
-    @Option(names = "--initial-credit", defaultValue = "2000", description = "credit of a new meter, minor units (default ${DEFAULT-VALUE})")
+    @Option(names = "--initial-credit", defaultValue = "2000",
+            description = "credit of a new meter, minor units (default ${DEFAULT-VALUE})")
     long initialCredit;
 
-    @Option(names = "--control-mode", defaultValue = "6", description = "disconnect control mode 0..6 (default ${DEFAULT-VALUE})")
+    @Option(names = "--control-mode", defaultValue = "6",
+            description = "disconnect control mode 0..6 (default ${DEFAULT-VALUE})")
     int controlMode;
 
     @Option(names = "--friendly-window", defaultValue = "18:00-08:00",
@@ -66,15 +82,21 @@ public final class DlmsCommand implements Callable<Integer> {
             description = "days without disconnection, empty for none (default ${DEFAULT-VALUE})")
     String friendlyDays;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        FriendlyCreditPolicy friendly = FriendlyCreditPolicy.parse(friendlyWindow, friendlyDays);
-        DlmsSimulator simulator = DlmsSimulator.builder().count(count).basePort(basePort).seed(seed).speedUp(speedUp)
-                .stateDir(stateDir).hdlc(hdlc).pty(pty).bindAddress(java.net.InetAddress.getByName(bind))
-                .configure(c -> c.acceptTestTokens(testTokens).tariffMinorPerKwh(tariff)
-                        .initialCreditMinor(initialCredit).controlMode(controlMode).friendlyCredit(friendly))
-                .start();
+        DlmsSimulator.Builder builder = configuredBuilder();
+        DlmsSimulator simulator;
+        try {
+            simulator = builder.start();
+        } catch (IOException | RuntimeException e) {
+            // busy port, damaged state file, socat missing: one line a developer can act on
+            spec.commandLine().getErr().println("metergate-sim dlms: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             simulator.close();
@@ -83,7 +105,8 @@ public final class DlmsCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         DlmsConsole console = new DlmsConsole(simulator, out);
         console.printMeters();
-        out.println("speed-up " + speedUp + ", state in " + stateDir.toAbsolutePath() + "; type help, or Ctrl-C to stop");
+        out.println("speed-up " + speedUp + ", state in " + stateDir.toAbsolutePath()
+                + "; type help, or Ctrl-C to stop");
         boolean quit = console.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         if (quit) {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -92,5 +115,25 @@ public final class DlmsCommand implements Callable<Integer> {
         }
         stopped.await(); // stdin closed (running in the background): serve until interrupted
         return 0;
+    }
+
+    /** Checks the options up front so that mistakes come back as usage errors, before any port is opened. */
+    DlmsSimulator.Builder configuredBuilder() {
+        try {
+            FriendlyCreditPolicy friendly = FriendlyCreditPolicy.parse(friendlyWindow, friendlyDays);
+            InetAddress address = InetAddress.getByName(bind);
+            DlmsMeterConfig.Builder probe = DlmsMeterConfig.builder("1").tariffMinorPerKwh(tariff)
+                    .controlMode(controlMode).friendlyCredit(friendly);
+            probe.build();
+            if (speedUp < 0 || Double.isNaN(speedUp) || Double.isInfinite(speedUp)) {
+                throw new IllegalArgumentException("--speed-up must be a number >= 0, got " + speedUp);
+            }
+            return DlmsSimulator.builder().count(count).basePort(basePort).seed(seed).speedUp(speedUp)
+                    .stateDir(stateDir).hdlc(hdlc).pty(pty).bindAddress(address)
+                    .configure(c -> c.acceptTestTokens(testTokens).tariffMinorPerKwh(tariff)
+                            .initialCreditMinor(initialCredit).controlMode(controlMode).friendlyCredit(friendly));
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

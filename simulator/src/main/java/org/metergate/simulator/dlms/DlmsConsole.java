@@ -79,7 +79,8 @@ final class DlmsConsole {
                 break;
             case "help":
                 out.println("commands: status | fault SERIAL fcs N|drop N|silent on|off|refuse on|off|"
-                        + "wrong-keys on|off|clear | button SERIAL | token SERIAL TEXT | power-fail SERIAL SECONDS | quit");
+                        + "wrong-keys on|off|clear | button SERIAL | token SERIAL TEXT | power-fail SERIAL SECONDS "
+                        + "| quit");
                 break;
             default:
                 out.println("unknown command '" + words[0] + "'; type help");

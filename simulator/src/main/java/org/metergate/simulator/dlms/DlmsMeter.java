@@ -136,7 +136,13 @@ public final class DlmsMeter implements AutoCloseable {
     private int listen(InetAddress bindAddress, int port, boolean hdlc) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(bindAddress, port));
+        try {
+            listener.bind(new InetSocketAddress(bindAddress, port));
+        } catch (IOException e) {
+            listener.close();
+            throw new IOException("meter " + config.serial() + ": cannot listen on " + bindAddress.getHostAddress()
+                    + ":" + port + " (" + e.getMessage() + "); choose another --base-port, or 0 for free ports", e);
+        }
         listeners.add(listener);
         workers.execute(() -> acceptLoop(listener, hdlc));
         return listener.getLocalPort();

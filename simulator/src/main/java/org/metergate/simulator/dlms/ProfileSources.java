@@ -33,7 +33,8 @@ final class ProfileSources {
         return new ProfileSource() {
             @Override
             public List<CaptureColumn> columns() {
-                return List.of(CLOCK, new CaptureColumn(3, "1-0:1.8.0.255", 2), new CaptureColumn(3, "1-0:2.8.0.255", 2));
+                return List.of(CLOCK, new CaptureColumn(3, "1-0:1.8.0.255", 2),
+                        new CaptureColumn(3, "1-0:2.8.0.255", 2));
             }
 
             @Override
@@ -65,7 +66,8 @@ final class ProfileSources {
                     @Override
                     public List<DataObject> row(long index) {
                         long[] capture = meter.captureAt(first + index);
-                        return List.of(CosemDateTimes.octetString(Instant.ofEpochSecond(capture[0]), meter.config().zone()),
+                        Instant time = Instant.ofEpochSecond(capture[0]);
+                        return List.of(CosemDateTimes.octetString(time, meter.config().zone()),
                                 DataObject.newUInteger32Data(capture[1]), DataObject.newUInteger32Data(capture[2]));
                     }
                 };

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -104,11 +105,12 @@ class DlmsBuildingBlocksTest {
                 .initialCreditMinor(1_000_000_000).build(), clock, null);
         long early = firmware.captureAt(SlotConsumptionModel.slotOf(Instant.parse("2026-03-02T06:00:00Z")))[1];
         for (int day = 0; day < 30; day++) {
-            clock.advance(java.time.Duration.ofDays(1));
+            clock.advance(Duration.ofDays(1));
             long[] window = firmware.profileWindow();
             assertThat(window[1]).isEqualTo(2 * 96);
             long last = window[0] + window[1] - 1;
-            assertThat(firmware.captureAt(last)[1]).isEqualTo(firmware.registersAt(SlotConsumptionModel.slotStart(last))[0]);
+            long importAtLast = firmware.registersAt(SlotConsumptionModel.slotStart(last))[0];
+            assertThat(firmware.captureAt(last)[1]).isEqualTo(importAtLast);
             assertThat(firmware.captureAt(last)[1]).isGreaterThan(firmware.captureAt(window[0])[1]);
         }
         // an entry long gone from the cache is rebuilt from the origin, with the same value

@@ -202,6 +202,21 @@ class DlmsPrepaymentTest {
     }
 
     @Test
+    void with_a_speed_up_the_meter_runs_out_of_credit_in_seconds() throws Exception {
+        try (DlmsSimulator sim = DlmsSimulator.builder().seed(4).speedUp(500_000).configure(c -> c
+                .initialCreditMinor(500).friendlyCredit(FriendlyCreditPolicy.none())).start()) {
+            MeterFirmware firmware = sim.meters().get(0).firmware();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (firmware.relayConnected() && System.nanoTime() < deadline) {
+                Thread.sleep(50); // waiting for simulated days to pass, not asserting on timing
+            }
+            assertThat(firmware.relayConnected()).isFalse();
+            assertThat(firmware.availableCreditMinor()).isLessThanOrEqualTo(0);
+            assertThat(eventCodes(firmware)).contains(MeterEvent.LOCAL_DISCONNECT.code());
+        }
+    }
+
+    @Test
     void friendly_weekend_keeps_the_power_on_until_it_ends() throws Exception {
         Instant saturday = Instant.parse("2026-03-07T09:00:00Z");
         try (DlmsSimulator sim = start(saturday, c -> c.tariffMinorPerKwh(30).initialCreditMinor(100)

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headendsim;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import javax.net.ssl.SSLContext;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import com.google.gson.JsonObject;
+
+/**
+ * The head-end side of the MQTT contract (v1) as a Paho MQTT 5 client: subscribes to {@code mg/v1/+/#}
+ * (optionally as the shared subscription {@code $share/headend/...}), records everything per gateway and
+ * topic with de-duplication and a per-meter ordering check ({@link MessageLedger}), sends commands with
+ * MQTT 5 request/response and credit tokens.
+ *
+ * <pre>{@code
+ * try (HeadendSimulator headend = HeadendSimulator.connectTo(broker.uri())
+ *         .tls(pki.sslContext(pki.identityFor(Pki.HEADEND_CN))).start()) {
+ *     headend.awaitReadings("gw1", "m1", 3, Duration.ofSeconds(10));
+ *     CommandResponse r = headend.readNow("gw1", "m1", Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * Automatic reconnect is on; subscriptions are renewed on every connect, so it survives a broker restart.
+ */
+public final class HeadendSimulator implements AutoCloseable {
+
+    /** The subscription group that lets several head-end instances share the load (MQTT 5 shared subscription). */
+    public static final String SHARE_GROUP = "headend";
+    private static final long CONNECT_TIMEOUT_MS = 15_000;
+
+    private final String uri;
+    private final SSLContext tls;
+    private final String clientId;
+    private final boolean shared;
+    private final Consumer<Observation> listener;
+    private final MessageLedger ledger = new MessageLedger();
+    private final Map<String, CompletableFuture<CommandResponse>> pending = new ConcurrentHashMap<>();
+    private final MqttAsyncClient client;
+    private volatile CompletableFuture<Void> subscribed = new CompletableFuture<>();
+
+    /** Connection settings; {@link #start()} connects. */
+    public static final class Builder {
+        private final String uri;
+        private SSLContext tls;
+        private String clientId = "headend-" + UUID.randomUUID().toString().substring(0, 8);
+        private boolean shared;
+        private Consumer<Observation> listener = o -> { };
+
+        private Builder(String uri) {
+            this.uri = uri;
+        }
+
+        /** The head-end's TLS identity (certificate CN {@value Pki#HEADEND_CN}); not needed for tcp:// URIs. */
+        public Builder tls(SSLContext tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        /** Subscribe as {@code $share/headend/mg/v1/+/#} so several head-ends split the gateways' messages. */
+        public Builder sharedSubscription(boolean shared) {
+            this.shared = shared;
+            return this;
+        }
+
+        /** Called (on the MQTT thread; keep it short) for every message accepted after de-duplication. */
+        public Builder listener(Consumer<Observation> listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Connects and subscribes; fails with the broker's reason if it refuses either. */
+        public HeadendSimulator start() throws MqttException, InterruptedException {
+            HeadendSimulator h = new HeadendSimulator(this);
+            try {
+                h.connect();
+            } catch (MqttException | InterruptedException | RuntimeException e) {
+                h.close();
+                throw e;
+            }
+            return h;
+        }
+    }
+
+    public static Builder connectTo(String brokerUri) {
+        return new Builder(brokerUri);
+    }
+
+    private HeadendSimulator(Builder b) throws MqttException {
+        this.uri = b.uri;
+        this.tls = b.tls;
+        this.clientId = b.clientId;
+        this.shared = b.shared;
+        this.listener = b.listener;
+        this.client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
+        client.setCallback(new Callback()); // before connect: Paho drops messages that arrive before it is set
+    }
+
+    private void connect() throws MqttException, InterruptedException {
+        if (uri.startsWith("ssl://") && tls == null) {
+            throw new IllegalArgumentException("broker " + uri + " needs TLS: give the head-end identity with tls(...)");
+        }
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(300L); // messages wait for a head-end that reconnects within 5 min
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 5);
+        o.setKeepAliveInterval(30);
+        o.setConnectionTimeout(10);
+        o.setSocketFactory(NoDelaySocketFactory.wrap(tls == null ? null : tls.getSocketFactory()));
+        try {
+            client.connect(o).waitForCompletion(CONNECT_TIMEOUT_MS);
+        } catch (MqttException e) {
+            throw new MqttException(e.getReasonCode(), new IllegalStateException("head-end could not connect to "
+                    + uri + ": " + e.getMessage() + " (is the broker running, and is this the head-end's certificate?)",
+                    e));
+        }
+        try {
+            subscribed.get(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, new IllegalStateException(
+                    "head-end could not subscribe to " + filters() + " at " + uri + ": " + cause.getMessage(), cause));
+        }
+    }
+
+    private List<String> filters() {
+        String all = "mg/v1/+/#";
+        if (!shared) {
+            return List.of(all);
+        }
+        // replies must reach this instance, not any member of the share group
+        return List.of("$share/" + SHARE_GROUP + "/" + all, "mg/v1/+/" + replySuffix());
+    }
+
+    private String replySuffix() {
+        return "replies/" + clientId;
+    }
+
+    private void subscribe() {
+        List<String> filters = filters();
+        MqttSubscription[] subs = filters.stream().map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new);
+        CompletableFuture<Void> done = subscribed.isDone() ? new CompletableFuture<>() : subscribed;
+        subscribed = done;
+        try {
+            // the array overload: the single-subscription one throws (paho issue 826); no waiting on this thread
+            client.subscribe(subs, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    for (int i = 0; codes != null && i < codes.length; i++) {
+                        if (codes[i] >= 0x80) {
+                            done.completeExceptionally(new IllegalStateException("broker refused subscription "
+                                    + filters.get(Math.min(i, filters.size() - 1)) + " with reason code 0x"
+                                    + Integer.toHexString(codes[i]) + " (0x87 = not authorized: is the certificate CN '"
+                                    + Pki.HEADEND_CN + "'?)"));
+                            return;
+                        }
+                    }
+                    done.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            }, new MqttProperties());
+        } catch (MqttException e) {
+            done.completeExceptionally(e);
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            subscribe();
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+            MqttProperties p = m.getProperties();
+            byte[] correlation = p == null ? null : p.getCorrelationData();
+            Optional<Observation> o = ledger.accept(topic, m.getPayload(), m.isRetained());
+            if (correlation != null && topic.endsWith("/" + replySuffix())) {
+                CompletableFuture<CommandResponse> f = pending.remove(HexFormat.of().formatHex(correlation));
+                if (f != null && o.isPresent() && o.get().payload() != null) {
+                    Observation r = o.get();
+                    f.complete(new CommandResponse(r.gateway(), text(r.payload(), "command"), r.payload()));
+                }
+            }
+            o.ifPresent(observation -> {
+                try {
+                    listener.accept(observation);
+                } catch (RuntimeException e) {
+                    // a faulty listener must not make Paho drop the connection
+                }
+            });
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            // automatic reconnect takes over
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            // reported through the tokens of the calls that fail
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    // ---- commands and tokens --------------------------------------------------------------------------
+
+    /**
+     * Sends command {@code name} to {@code gateway} on {@code mg/v1/<gateway>/cmd/<name>} with a response
+     * topic and correlation data, and waits for the answer.
+     *
+     * @throws TimeoutException if no answer arrives in time (is the gateway online? see {@link #statusOf})
+     */
+    public CommandResponse command(String gateway, String name, JsonObject arguments, Duration timeout)
+            throws MqttException, InterruptedException, TimeoutException {
+        checkGatewayId(gateway);
+        JsonObject request = arguments == null ? new JsonObject() : arguments.deepCopy();
+        String msgId = UUID.randomUUID().toString();
+        request.addProperty("schema", "cmd/v1");
+        request.addProperty("msgId", msgId);
+        byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+        String key = HexFormat.of().formatHex(correlation);
+        CompletableFuture<CommandResponse> answer = new CompletableFuture<>();
+        pending.put(key, answer);
+        try {
+            MqttProperties p = new MqttProperties();
+            p.setResponseTopic("mg/v1/" + gateway + "/" + replySuffix());
+            p.setCorrelationData(correlation);
+            p.setMessageExpiryInterval(Math.max(1L, timeout.toSeconds())); // a late command is worse than none
+            publish("mg/v1/" + gateway + "/cmd/" + name, request, p, timeout);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            TimeoutException t = new TimeoutException("gateway " + gateway + " did not answer command '" + name
+                    + "' within " + timeout + "; is it online? last status: "
+                    + statusOf(gateway).map(JsonObject::toString).orElse("none received"));
+            t.initCause(e);
+            throw t;
+        } finally {
+            pending.remove(key);
+        }
+    }
+
+    /** {@code read-now} for one meter. */
+    public CommandResponse readNow(String gateway, String meter, Duration timeout)
+            throws MqttException, InterruptedException, TimeoutException {
+        JsonObject args = new JsonObject();
+        args.addProperty("meter", meter);
+        return command(gateway, "read-now", args, timeout);
+    }
+
+    /** {@code get-status}: the gateway's link and meter status. */
+    public CommandResponse getStatus(String gateway, Duration timeout)
+            throws MqttException, InterruptedException, TimeoutException {
+        return command(gateway, "get-status", null, timeout);
+    }
+
+    /** Publishes a signed credit token (JWS compact) to {@code mg/v1/<gateway>/credit/tokens}; returns its msgId. */
+    public String sendToken(String gateway, String jws, Duration timeout) throws MqttException {
+        checkGatewayId(gateway);
+        JsonObject doc = new JsonObject();
+        String msgId = UUID.randomUUID().toString();
+        doc.addProperty("schema", "token/v1");
+        doc.addProperty("msgId", msgId);
+        doc.addProperty("token", jws);
+        publish("mg/v1/" + gateway + "/credit/tokens", doc, new MqttProperties(), timeout);
+        return msgId;
+    }
+
+    private void publish(String topic, JsonObject doc, MqttProperties p, Duration timeout) throws MqttException {
+        MqttMessage m = new MqttMessage(doc.toString().getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        p.setContentType("application/json");
+        m.setProperties(p);
+        IMqttToken t = client.publish(topic, m);
+        t.waitForCompletion(timeout.toMillis());
+        int[] codes = t.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+            throw new MqttException(codes[0], new IllegalStateException("broker refused publish to " + topic
+                    + " with reason code 0x" + Integer.toHexString(codes[0])));
+        }
+    }
+
+    private static void checkGatewayId(String gateway) {
+        if (gateway == null || !gateway.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("gateway id '" + gateway
+                    + "' is not valid: use 1 to 64 letters, digits, '_' or '-'");
+        }
+    }
+
+    // ---- queries -----------------------------------------------------------------------------------
+
+    /** Everything accepted so far (oldest first; at most the last 100,000). */
+    public List<Observation> observations() {
+        return ledger.observations();
+    }
+
+    /** Messages from {@code gateway} on {@code topic} (below {@code mg/v1/<gateway>/}, e.g. {@code events}). */
+    public List<Observation> observations(String gateway, String topic) {
+        return ledger.observations(gateway, topic);
+    }
+
+    /** The readings of one meter, de-duplicated, in arrival order. */
+    public List<JsonObject> readings(String gateway, String meter) {
+        return ledger.readings(gateway, meter);
+    }
+
+    /** Waits until at least {@code count} distinct readings of the meter arrived; returns them all. */
+    public List<JsonObject> awaitReadings(String gateway, String meter, int count, Duration timeout)
+            throws InterruptedException {
+        return ledger.await(() -> ledger.readings(gateway, meter), l -> l.size() >= count, timeout,
+                () -> count + " readings of " + gateway + "/" + meter + " (have "
+                        + ledger.readings(gateway, meter).size() + ")");
+    }
+
+    /** Waits for a message from {@code gateway} on {@code topic} whose JSON payload matches. */
+    public Observation awaitMessage(String gateway, String topic, Predicate<JsonObject> match, Duration timeout)
+            throws InterruptedException {
+        return ledger.await(() -> ledger.observations(gateway, topic).stream()
+                .filter(o -> o.payload() != null && match.test(o.payload())).findFirst(), Optional::isPresent,
+                timeout, () -> "a matching message on mg/v1/" + gateway + "/" + topic + " (have "
+                        + ledger.observations(gateway, topic).size() + " there)").orElseThrow();
+    }
+
+    /** The latest {@code status/v1} document of the gateway (birth, will or shutdown). */
+    public Optional<JsonObject> statusOf(String gateway) {
+        return ledger.statusOf(gateway);
+    }
+
+    /** Waits until the gateway's latest status has {@code state} ({@code online} or {@code offline}). */
+    public JsonObject awaitState(String gateway, String state, Duration timeout) throws InterruptedException {
+        return ledger.await(() -> ledger.statusOf(gateway),
+                s -> s.isPresent() && state.equals(text(s.get(), "state")), timeout,
+                () -> "gateway " + gateway + " to be " + state + " (last status: "
+                        + ledger.statusOf(gateway).map(JsonObject::toString).orElse("none") + ")").orElseThrow();
+    }
+
+    /** Gateways heard from so far. */
+    public Set<String> gateways() {
+        return ledger.gateways();
+    }
+
+    /** Messages dropped because their {@code msgId} had been received before from the same gateway. */
+    public long duplicatesDropped() {
+        return ledger.duplicatesDropped();
+    }
+
+    /** Readings dropped because their reading {@code id} had been received before (in another batch). */
+    public long duplicateReadingsDropped() {
+        return ledger.duplicateReadingsDropped();
+    }
+
+    /** Readings that arrived older than one already received for the same meter. */
+    public List<OrderingViolation> orderingViolations() {
+        return ledger.orderingViolations();
+    }
+
+    /** Accepted messages per {@code gateway/topic}. */
+    public Map<String, Long> counts() {
+        return ledger.counts();
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public void close() {
+        pending.values().forEach(f -> f.cancel(false));
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+        } catch (MqttException e) {
+            // the broker is already gone: nothing to say goodbye to
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            // nothing left to release
+        }
+    }
+
+    private static String text(JsonObject o, String field) {
+        return o.has(field) && o.get(field).isJsonPrimitive() ? o.get(field).getAsString() : null;
+    }
+}

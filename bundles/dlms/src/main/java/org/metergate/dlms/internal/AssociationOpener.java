@@ -81,7 +81,8 @@ final class AssociationOpener {
         try {
             stored = counters.load();
         } catch (IOException e) {
-            throw new MeterException(Reason.CONFIGURATION, e.getMessage(), e);
+            throw new MeterException(Reason.CONFIGURATION, "cannot read the invocation counter of meter "
+                    + settings.meterId() + ": " + e.getMessage() + " - check the data directory", e);
         }
         long fromMeter = meterInvocationCounter();
         long first = Math.max(stored, fromMeter) + 1;

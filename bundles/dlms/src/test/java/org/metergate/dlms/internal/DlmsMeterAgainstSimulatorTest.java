@@ -63,7 +63,7 @@ class DlmsMeterAgainstSimulatorTest {
 
     private DlmsMeter startSimulator() throws IOException {
         sim = DlmsSimulator.builder().count(1).seed(7).stateDir(stateDir).clock(SimClock.frozenAt(NOW))
-                .configure(c -> c.controlMode(2)).start();
+                .configure(c -> c.controlMode(2).acceptTestTokens(true)).start();
         return sim.meters().get(0);
     }
 
@@ -289,5 +289,85 @@ class DlmsMeterAgainstSimulatorTest {
         assertThatThrownBy(() -> driver(meter, "link", "tcp://127.0.0.1:" + port).open())
                 .isInstanceOfSatisfying(MeterException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.LINK_UNAVAILABLE));
+    }
+
+    @Test
+    void entersATokenThroughTheTokenGatewayAndReadsTheNewCredit() throws Exception {
+        DlmsMeter meter = startSimulator();
+        long before = meter.firmware().availableCreditMinor();
+        byte[] token = "MGTEST:t-0001:10000001:2000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (CosemSession session = driver(meter).open()) {
+            CosemData result = session.action(CosemMethod.of(115, "0-0:19.40.0.255", 1), CosemData.octetString(token));
+            assertThat(result).isEqualTo(CosemData.NullData.INSTANCE);
+            CosemData.Structure status = (CosemData.Structure) session.get(CosemAttribute.of(115, "0-0:19.40.0.255", 6));
+            assertThat(status.get(0)).isEqualTo(new CosemData.EnumData(3)); // execution OK
+            assertThat(session.get(CosemAttribute.of(115, "0-0:19.40.0.255", 2))).isEqualTo(CosemData.octetString(token));
+            assertThat(session.get(CosemAttribute.of(111, "0-0:19.0.0.255", 5)).asLong()).isEqualTo(before + 2000);
+            // the same token again is a replay: the meter says validation failed
+            session.action(CosemMethod.of(115, "0-0:19.40.0.255", 1), CosemData.octetString(token));
+            status = (CosemData.Structure) session.get(CosemAttribute.of(115, "0-0:19.40.0.255", 6));
+            assertThat(status.get(0)).isEqualTo(new CosemData.EnumData(6));
+        }
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(before + 2000);
+    }
+
+    @Test
+    void aLongSessionKeepsTheStoredCounterAheadOfEverythingSent() throws Exception {
+        DlmsMeter meter = startSimulator();
+        Path counterFile = dataDir.resolve("dlms-counters/m1-client1.counter");
+        long highest;
+        try (CosemSession session = driver(meter).open()) {
+            for (int i = 0; i < 3 * TrafficObserver.WINDOW; i++) {
+                session.get(SelectiveAccess.CLOCK_TIME);
+                long stored = Long.parseLong(Files.readString(counterFile).strip());
+                assertThat(stored).isGreaterThanOrEqualTo(((DlmsSession) session).highestInvocationCounter());
+            }
+            highest = ((DlmsSession) session).highestInvocationCounter();
+        }
+        assertThat(highest).isGreaterThan(3 * TrafficObserver.WINDOW);
+        try (CosemSession session = driver(meter, "invocationCounterObis", "").open()) {
+            assertThat(session.readRegisters().readings()).isNotEmpty(); // accepted from the stored counter alone
+        }
+    }
+
+    @Test
+    void aCounterThatCannotBePersistedStopsBeforeAnythingIsSent() throws Exception {
+        DlmsMeter meter = startSimulator();
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve("dlms-counters"), "a file where the directory should be");
+        long meterCounter = meter.firmware().invocationCounter();
+        assertThatThrownBy(() -> driver(meter).open())
+                .isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIGURATION);
+                    assertThat(e.getMessage()).contains("invocation counter of meter m1", "check the data directory");
+                });
+        assertThat(meter.firmware().invocationCounter()).isEqualTo(meterCounter);
+    }
+
+    @Test
+    void anotherMetersSystemTitleIsRefused() throws Exception {
+        DlmsMeter meter = startSimulator();
+        assertThatThrownBy(() -> driver(meter, "expectedSystemTitle", "4D47530000000001").open())
+                .isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.REFUSED);
+                    assertThat(e.getMessage()).contains(meter.config().systemTitleHex(), "4D47530000000001");
+                });
+        try (CosemSession session = driver(meter, "expectedSystemTitle", meter.config().systemTitleHex()).open()) {
+            assertThat(session.readRegisters().readings()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void oneSessionAtATimePerMeter() throws Exception {
+        DlmsMeter meter = startSimulator();
+        org.metergate.dlms.internal.DlmsMeter driver = driver(meter);
+        try (CosemSession session = driver.open()) {
+            assertThatThrownBy(driver::open).isInstanceOfSatisfying(MeterException.class,
+                    e -> assertThat(e.getMessage()).contains("already in a session"));
+            session.readRegisters();
+        }
+        try (CosemSession session = driver.open()) {
+            assertThat(session.readRegisters().readings()).isNotEmpty();
+        }
     }
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds Metergate and runs every test: unit tests (surefire) and the distribution's integration
 # tests (failsafe, which boot the assembled gateway against simulated meters).
-# Needs JDK 17 and Maven; installs socat (pseudo-terminal tests) when it is missing and we are root.
+# Extra arguments go to Maven (e.g. ./test.sh -o -pl bundles/log). Needs JDK 17 and Maven; installs socat (pseudo-terminal tests) when it is missing and we are root.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -29,9 +29,9 @@ if ! need socat; then
 fi
 
 log="$(mktemp -t metergate-test.XXXXXX.log)"
-echo "test.sh: mvn -B verify (full log: $log)"
+echo "test.sh: mvn -B verify $* (full log: $log)"
 start=$(date +%s)
-mvn -B verify 2>&1 | tee "$log" | grep -E --line-buffered '^\[INFO\] (Building |Tests run:|BUILD)|^\[(ERROR|WARNING)\] Tests run:|FAIL'
+mvn -B verify "$@" 2>&1 | tee "$log" | grep -E --line-buffered '^\[INFO\] (Building |Tests run:|BUILD)|^\[(ERROR|WARNING)\] Tests run:|FAIL'
 status=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - start ))
 

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.dlms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.metergate.api.cosem.CosemAttribute;
+import org.metergate.api.cosem.CosemMeter;
+import org.metergate.api.cosem.CosemSession;
+import org.metergate.api.meter.Meter;
+import org.metergate.simulator.dlms.DlmsMeter;
+import org.metergate.simulator.dlms.DlmsSimulator;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The bundle as built resolves in Felix 7 together with jDLMS, asn1bean, Bouncy Castle and jrxtx-compat (no RXTX),
+ * publishes a CosemMeter for a ConfigAdmin factory configuration, and reads the DLMS simulator with HLS5-GMAC.
+ */
+@Timeout(60)
+class OsgiSmokeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundleResolvesAndReadsTheSimulatorThroughConfigAdmin() throws Exception {
+        try (DlmsSimulator sim = DlmsSimulator.builder().count(1).start()) {
+            DlmsMeter meter = sim.meters().get(0);
+            Path data = Files.createDirectories(dir.resolve("data"));
+            Path keys = Files.createDirectories(data.resolve("dlms-keys")).resolve("m1.properties");
+            Files.writeString(keys, "authenticationKey=" + HexFormat.of().formatHex(meter.config().authenticationKey())
+                    + "\nencryptionKey=" + HexFormat.of().formatHex(meter.config().encryptionKey()) + "\n");
+            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+
+            Map<String, String> cfg = new HashMap<>();
+            cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
+            cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+            cfg.put("metergate.data.dir", data.toString());
+            // the test shares the API classes with the bundles through the system bundle
+            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link")
+                    .map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
+            Framework felix = new FrameworkFactory().newFramework(cfg);
+            felix.start();
+            try {
+                BundleContext ctx = felix.getBundleContext();
+                for (String marker : List.of("org.osgi.util.function.Function", "org.osgi.util.promise.Promise",
+                        "org.osgi.service.component.ComponentContext", "org.osgi.service.log.LoggerFactory",
+                        "org.apache.felix.log.Activator", "org.apache.felix.cm.impl.ConfigurationManager",
+                        "org.apache.felix.scr.impl.Activator", "org.openmuc.jdlms.DlmsConnection",
+                        "com.beanit.asn1bean.ber.types.BerType", "org.bouncycastle.crypto.engines.AESEngine",
+                        "org.openmuc.jrxtx.SerialPort", "org.metergate.serial.ByteLinks",
+                        "com.fazecast.jSerialComm.SerialPort")) {
+                    ctx.installBundle(jarOf(marker).toUri().toString());
+                }
+                Bundle dlms = ctx.installBundle(bundleJar().toUri().toString());
+                for (Bundle b : ctx.getBundles()) {
+                    b.start();
+                }
+                assertThat(dlms.getState()).isEqualTo(Bundle.ACTIVE);
+
+                ServiceTracker<CosemMeter, CosemMeter> tracker = new ServiceTracker<>(ctx, CosemMeter.class, null);
+                tracker.open();
+                configure(ctx, Map.of("meterId", "m1", "link", "tcp://127.0.0.1:" + meter.wrapperPort(),
+                        "responseTimeoutMs", 3000));
+                CosemMeter cosemMeter = tracker.waitForService(20_000);
+                assertThat(cosemMeter).as("CosemMeter service published").isNotNull();
+                assertThat(ctx.getServiceReferences(Meter.class, null)).hasSize(1);
+                assertThat(cosemMeter.id()).isEqualTo("m1");
+                try (CosemSession session = cosemMeter.open()) {
+                    assertThat(session.readRegisters().readings()).hasSize(8);
+                    assertThat(session.get(CosemAttribute.of(111, "0-0:19.0.0.255", 5)).asLong())
+                            .isEqualTo(meter.firmware().availableCreditMinor());
+                }
+                tracker.close();
+            } finally {
+                felix.stop();
+                felix.waitForStop(10_000);
+            }
+        }
+    }
+
+    /** A factory configuration through ConfigAdmin, called reflectively: its API lives inside the framework. */
+    private static void configure(BundleContext ctx, Map<String, Object> values) throws Exception {
+        ServiceReference<?> ref = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null)[0];
+        Object admin = ctx.getService(ref);
+        Object conf = admin.getClass().getMethod("createFactoryConfiguration", String.class, String.class)
+                .invoke(admin, "org.metergate.dlms.meter", "?");
+        Method update = conf.getClass().getMethod("update", Dictionary.class);
+        update.setAccessible(true);
+        update.invoke(conf, new Hashtable<>(values));
+    }
+
+    private static Path jarOf(String className) throws Exception {
+        return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /** The bundle's content as bnd left it in target/classes, manifest first. */
+    private Path bundleJar() throws Exception {
+        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
+        Path jar = dir.resolve("metergate-dlms.jar");
+        Manifest mf;
+        try (var in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
+            mf = new Manifest(in);
+        }
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf);
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = classes.relativize(p).toString().replace('\\', '/');
+                if (!name.equals("META-INF/MANIFEST.MF")) {
+                    j.putNextEntry(new ZipEntry(name));
+                    Files.copy(p, j);
+                    j.closeEntry();
+                }
+            }
+        }
+        return jar;
+    }
+}

@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
@@ -51,7 +52,9 @@ public class LogWriterComponent implements LogListener {
 
     @Activate
     public LogWriterComponent(@Reference LogReaderService reader,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL) LoggerAdmin loggerAdmin,
+            // greedy: if the LoggerAdmin shows up after us, reactivate so the configured levels reach it
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            LoggerAdmin loggerAdmin,
             BundleContext context, LogWriterConfig config) {
         this.reader = reader;
         this.loggerAdmin = loggerAdmin;

@@ -55,13 +55,22 @@ final class HdlcPtyBridge implements AutoCloseable {
 
     private void launch() throws IOException {
         Files.deleteIfExists(link);
-        // raw 8N1 on the pty: kernel ptys do not emulate 7E1, and HDLC is 8N1 anyway
-        process = new ProcessBuilder(List.of("socat",
-                "pty,link=" + link.toAbsolutePath() + ",raw,echo=0,mode=666,wait-slave",
-                "tcp:127.0.0.1:" + tcpPort + ",nodelay"))
+        // raw 8N1 on the pty: kernel ptys do not emulate 7E1, and HDLC is 8N1 anyway. wait-slave: connect to the
+        // meter only once a client opens the pty (polled every 20 ms). A small shell watches this JVM so socat
+        // does not outlive it when the JVM dies without closing the simulator.
+        String ptyAddress = "pty,link=" + link.toAbsolutePath() + ",raw,echo=0,mode=666,wait-slave,pty-interval=0.02";
+        String socat = "socat " + shellQuoted(ptyAddress) + " tcp:127.0.0.1:" + tcpPort + ",nodelay";
+        String script = socat + " & s=$!; "
+                + "(while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 2; done; kill $s) & w=$!; "
+                + "trap 'kill $s $w 2>/dev/null' TERM INT; wait $s; kill $w 2>/dev/null";
+        process = new ProcessBuilder(List.of("sh", "-c", script))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+    }
+
+    private static String shellQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     private void awaitLink() throws IOException {

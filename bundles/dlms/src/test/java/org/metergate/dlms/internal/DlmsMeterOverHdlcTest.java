@@ -94,6 +94,21 @@ class DlmsMeterOverHdlcTest {
             assertThat(session.get(CosemAttribute.of(111, "0-0:19.0.0.255", 5)).asLong())
                     .isEqualTo(meter.firmware().availableCreditMinor());
         }
+        awaitPtyRecreated(pty);
+    }
+
+    /**
+     * socat ends with the session and the simulator starts a new one; closing the simulator while that restart is
+     * under way can leave a socat behind, so the test lets the restart finish first (bounded).
+     */
+    private static void awaitPtyRecreated(Path pty) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (Files.exists(pty) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        while (!Files.exists(pty) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     private static boolean onPath(String program) {

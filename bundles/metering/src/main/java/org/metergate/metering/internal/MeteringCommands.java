@@ -4,6 +4,7 @@ package org.metergate.metering.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 
 import org.metergate.api.link.LinkService;
@@ -13,7 +14,10 @@ import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.meter.Reading;
+import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
+import org.metergate.api.outbox.OutboxException;
+import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,9 +25,13 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
-/** Shell commands for the technician: {@code mg:meters}, {@code mg:read <meter>}, {@code mg:ports}, {@code mg:outbox}. */
+/**
+ * Shell commands for the technician: {@code mg:meters}, {@code mg:read <meter>}, {@code mg:ports},
+ * {@code mg:outbox} (depth) and {@code mg:outbox <n>} (the n messages that go out next).
+ */
 @Component(service = Object.class, property = {"osgi.command.scope=mg", "osgi.command.function=meters",
         "osgi.command.function=read", "osgi.command.function=ports", "osgi.command.function=outbox"})
+
 public class MeteringCommands {
 
     private final MeteringService metering;
@@ -96,6 +104,27 @@ public class MeteringCommands {
                 + (s.oldestCreatedAt() == null ? "-" : ago(clock.instant(), s.oldestCreatedAt()) + " ago")
                 + ", routine readings dropped when full: " + s.droppedRoutine()
                 + (s.lastError() == null ? "" : System.lineSeparator() + "problem: " + s.lastError());
+    }
+
+    /** The {@code max} oldest messages waiting for the head-end: what would go out next, in order. */
+    public String outbox(int max) {
+        List<OutboxMessage> waiting;
+        try {
+            waiting = outbox.oldest(EnumSet.allOf(MessageKind.class), Math.max(1, Math.min(max, 1000)));
+        } catch (OutboxException e) {
+            return "Cannot read the outbox: " + e.getMessage();
+        }
+        if (waiting.isEmpty()) {
+            return "Nothing is waiting for the head-end.";
+        }
+        StringBuilder b = new StringBuilder(String.format("%-8s %-8s %-12s %-9s %-24s %s%n", "SEQ", "KIND", "METER",
+                "KEEP", "CREATED", "PAYLOAD"));
+        for (OutboxMessage m : waiting) {
+            String payload = m.payload().length() > 160 ? m.payload().substring(0, 157) + "..." : m.payload();
+            b.append(String.format("%-8d %-8s %-12s %-9s %-24s %s%n", m.sequence(), m.kind(),
+                    m.meterId() == null ? "-" : m.meterId(), m.retention(), m.createdAt(), payload));
+        }
+        return b.toString();
     }
 
     private static String ago(Instant now, Instant then) {

@@ -170,7 +170,12 @@ public final class HeadendSimulator implements AutoCloseable {
 
     private void subscribe() {
         List<String> filters = filters();
-        MqttSubscription[] subs = filters.stream().map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new);
+        MqttSubscription[] subs = filters.stream().map(f -> {
+            MqttSubscription sub = new MqttSubscription(f, 1);
+            // no echo of our own commands and tokens (No Local is a protocol error on shared subscriptions)
+            sub.setNoLocal(!f.startsWith("$share/"));
+            return sub;
+        }).toArray(MqttSubscription[]::new);
         CompletableFuture<Void> done = subscribed.isDone() ? new CompletableFuture<>() : subscribed;
         subscribed = done;
         try {

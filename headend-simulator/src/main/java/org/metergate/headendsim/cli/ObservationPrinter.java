@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.headendsim.cli;
+
+import java.math.BigDecimal;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.metergate.headendsim.Observation;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/** Turns what the head-end receives into plain lines a technician can read. */
+final class ObservationPrinter {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final int MAX_RAW = 200;
+
+    /** One or more lines for {@code o} (a readings batch gives one line per reading). */
+    List<String> lines(Observation o) {
+        String prefix = CLOCK.format(o.arrived()) + " " + o.gateway() + " ";
+        JsonObject p = o.payload();
+        List<String> out = new ArrayList<>();
+        if (p == null) {
+            out.add(prefix + o.topic() + " (not a JSON object): " + shorten(o.raw()));
+            return out;
+        }
+        switch (o.topic()) {
+            case "readings" -> {
+                JsonElement list = p.get("readings");
+                if (list != null && list.isJsonArray()) {
+                    for (JsonElement e : list.getAsJsonArray()) {
+                        if (e.isJsonObject()) {
+                            out.add(prefix + reading(e.getAsJsonObject()));
+                        }
+                    }
+                }
+                if (out.isEmpty()) {
+                    out.add(prefix + "readings without a readings list: " + shorten(o.raw()));
+                }
+            }
+            case "events" -> out.add(prefix + "event " + text(p, "type") + meter(p) + detail(p));
+            case "credit/receipts" -> out.add(prefix + "receipt token " + text(p, "token") + meter(p) + " "
+                    + text(p, "stage") + (p.has("balance") && !p.get("balance").isJsonNull()
+                            ? " balance " + p.get("balance").getAsString() + " " + opt(p, "currency") : "")
+                    + detail(p));
+            case "status" -> out.add(prefix + status(p) + (o.retained() ? " (retained)" : ""));
+            default -> {
+                if (o.topic().startsWith("cmd/")) {
+                    out.add(prefix + "command " + o.topic().substring(4) + " sent by another head-end: " + shorten(o.raw()));
+                } else if (o.topic().equals("credit/tokens")) {
+                    out.add(prefix + "credit token sent by another head-end (msgId " + text(p, "msgId") + ")");
+                } else if (o.topic().startsWith("replies/")) {
+                    out.add(prefix + "answered " + text(p, "command") + ": " + (p.has("ok") && p.get("ok").getAsBoolean()
+                            ? "ok" : "failed " + (p.has("error") ? p.get("error").toString() : "")));
+                } else {
+                    out.add(prefix + o.topic() + " " + shorten(o.raw()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String reading(JsonObject r) {
+        return "reading " + text(r, "meter") + " " + text(r, "obis") + " = " + value(r) + " " + opt(r, "unit")
+                + " at " + text(r, "ts") + " [" + text(r, "status") + "]";
+    }
+
+    /** The physical value: value x 10^scaler (COSEM scaler_unit); text values as they are. */
+    static String value(JsonObject r) {
+        JsonElement v = r.get("value");
+        if (v == null || v.isJsonNull()) {
+            return "?";
+        }
+        int scaler = r.has("scaler") && r.get("scaler").isJsonPrimitive() ? r.get("scaler").getAsInt() : 0;
+        if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+            return new BigDecimal(v.getAsString()).scaleByPowerOfTen(scaler).stripTrailingZeros().toPlainString();
+        }
+        return v.getAsString();
+    }
+
+    private static String status(JsonObject p) {
+        String state = text(p, "state");
+        if (!"online".equals(state)) {
+            return "status " + state + (p.has("reason") ? " (" + text(p, "reason") + ")" : "");
+        }
+        StringBuilder b = new StringBuilder("status online, version " + text(p, "version"));
+        JsonElement meters = p.get("meters");
+        if (meters != null && meters.isJsonArray()) {
+            b.append(", meters:");
+            if (meters.getAsJsonArray().isEmpty()) {
+                b.append(" none");
+            }
+            for (JsonElement m : meters.getAsJsonArray()) {
+                if (m.isJsonObject()) {
+                    b.append(' ').append(text(m.getAsJsonObject(), "meter")).append(" (")
+                            .append(text(m.getAsJsonObject(), "state")).append(')');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static String meter(JsonObject p) {
+        return p.has("meter") && !p.get("meter").isJsonNull() ? " meter " + p.get("meter").getAsString() : "";
+    }
+
+    private static String detail(JsonObject p) {
+        return p.has("detail") && !p.get("detail").isJsonNull() ? ": " + p.get("detail").getAsString() : "";
+    }
+
+    private static String text(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : "?";
+    }
+
+    private static String opt(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
+    }
+
+    private static String shorten(String raw) {
+        return raw.length() <= MAX_RAW ? raw : raw.substring(0, MAX_RAW) + "...";
+    }
+}

@@ -15,15 +15,23 @@ for tool in java mvn; do
     fi
 done
 
-if ! need socat; then
+# Debian packages the tests use: socat (pseudo-terminal serial links), mosquitto (real-broker interop).
+# mosquitto is only run by the tests themselves on loopback ports; a system service it brings is stopped.
+missing=()
+need socat || missing+=(socat)
+need mosquitto || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
+if [[ ${#missing[@]} -gt 0 ]]; then
     if [[ $(id -u) -eq 0 ]] && need apt-get; then
-        echo "test.sh: installing socat (used for pseudo-terminal serial tests)"
-        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q socat || {
-            echo "test.sh: could not install socat; install it (apt-get install socat) and run again" >&2
+        echo "test.sh: installing ${missing[*]}"
+        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >/dev/null || {
+            echo "test.sh: could not install ${missing[*]}; install them (apt-get install ${missing[*]}) and run again" >&2
             exit 2
         }
+        if [[ " ${missing[*]} " == *" mosquitto "* ]]; then
+            (service mosquitto stop || systemctl stop mosquitto) >/dev/null 2>&1 || true
+        fi
     else
-        echo "test.sh: socat is missing; pseudo-terminal tests need it. Install it: sudo apt-get install -y socat" >&2
+        echo "test.sh: missing ${missing[*]}; the tests need them. Install: sudo apt-get install -y ${missing[*]}" >&2
         exit 2
     fi
 fi

@@ -200,6 +200,9 @@ public final class Pki {
         Object parsed;
         try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
             parsed = parser.readObject();
+        } catch (IOException e) {
+            throw new IOException("cannot read the certificate request (expected PEM -----BEGIN CERTIFICATE "
+                    + "REQUEST-----): " + e.getMessage(), e);
         }
         if (!(parsed instanceof PKCS10CertificationRequest csr)) {
             throw new IOException("not a PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)");

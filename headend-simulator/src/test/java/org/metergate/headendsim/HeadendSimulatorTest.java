@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,47 +185,7 @@ class HeadendSimulatorTest {
         }
     }
 
-    /** A tiny gateway that answers cmd/get-status and cmd/read-now like the real link does. */
     static TestClient respondingGateway(String id) throws Exception {
-        TestClient gw = gateway(id);
-        gw.onMessage = r -> {
-            String name = r.topic().substring(r.topic().lastIndexOf('/') + 1);
-            JsonObject req = JsonParser.parseString(r.payload()).getAsJsonObject();
-            JsonObject resp = new JsonObject();
-            resp.addProperty("schema", "cmd-response/v1");
-            resp.addProperty("msgId", java.util.UUID.randomUUID().toString());
-            resp.addProperty("command", name);
-            resp.addProperty("requestMsgId", req.get("msgId").getAsString());
-            JsonObject result = new JsonObject();
-            switch (name) {
-                case "get-status" -> result.addProperty("gateway", id);
-                case "read-now" -> result.addProperty("meter", req.get("meter").getAsString());
-                default -> result = null;
-            }
-            resp.addProperty("ok", result != null);
-            if (result != null) {
-                resp.add("result", result);
-            } else {
-                JsonObject error = new JsonObject();
-                error.addProperty("code", "unknown-command");
-                error.addProperty("message", "no command " + name);
-                resp.add("error", error);
-            }
-            MqttProperties p = new MqttProperties();
-            p.setCorrelationData(r.properties().getCorrelationData());
-            p.setContentType("application/json");
-            try {
-                // asynchronous: never wait for completion on Paho's callback thread
-                org.eclipse.paho.mqttv5.common.MqttMessage m = new org.eclipse.paho.mqttv5.common.MqttMessage(
-                        resp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                m.setQos(1);
-                m.setProperties(p);
-                gw.client.publish(r.properties().getResponseTopic(), m);
-            } catch (MqttException e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        gw.subscribe("mg/v1/" + id + "/cmd/+");
-        return gw;
+        return TestClient.answeringCommands(gateway(id), id);
     }
 }

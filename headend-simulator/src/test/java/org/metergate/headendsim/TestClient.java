@@ -139,4 +139,47 @@ final class TestClient implements AutoCloseable {
             // nothing to release
         }
     }
+
+    /** A tiny gateway that answers cmd/get-status and cmd/read-now like the real link does. */
+    static TestClient answeringCommands(TestClient gw, String id) throws MqttException {
+        gw.onMessage = r -> {
+            String name = r.topic().substring(r.topic().lastIndexOf('/') + 1);
+            com.google.gson.JsonObject req = com.google.gson.JsonParser.parseString(r.payload()).getAsJsonObject();
+            com.google.gson.JsonObject resp = new com.google.gson.JsonObject();
+            resp.addProperty("schema", "cmd-response/v1");
+            resp.addProperty("msgId", java.util.UUID.randomUUID().toString());
+            resp.addProperty("command", name);
+            resp.addProperty("requestMsgId", req.get("msgId").getAsString());
+            com.google.gson.JsonObject result = new com.google.gson.JsonObject();
+            switch (name) {
+                case "get-status" -> result.addProperty("gateway", id);
+                case "read-now" -> result.addProperty("meter", req.get("meter").getAsString());
+                default -> result = null;
+            }
+            resp.addProperty("ok", result != null);
+            if (result != null) {
+                resp.add("result", result);
+            } else {
+                com.google.gson.JsonObject error = new com.google.gson.JsonObject();
+                error.addProperty("code", "unknown-command");
+                error.addProperty("message", "no command " + name);
+                resp.add("error", error);
+            }
+            MqttProperties p = new MqttProperties();
+            p.setCorrelationData(r.properties().getCorrelationData());
+            p.setContentType("application/json");
+            try {
+                // asynchronous: never wait for completion on Paho's callback thread
+                org.eclipse.paho.mqttv5.common.MqttMessage m = new org.eclipse.paho.mqttv5.common.MqttMessage(
+                        resp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                m.setQos(1);
+                m.setProperties(p);
+                gw.client.publish(r.properties().getResponseTopic(), m);
+            } catch (MqttException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        gw.subscribe("mg/v1/" + id + "/cmd/+");
+        return gw;
+    }
 }

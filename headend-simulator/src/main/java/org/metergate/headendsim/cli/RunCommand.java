@@ -42,6 +42,7 @@ final class RunCommand implements Callable<Integer> {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Runnable stop = () -> { };
+    private volatile Thread hook;
 
     @Override
     public Integer call() throws Exception {
@@ -77,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
                 broker.close();
                 stopped.countDown();
             };
-            Thread hook = new Thread(() -> {
+            hook = new Thread(() -> {
                 stop.run();
                 out.println("stopped: " + h.counts() + ", duplicates dropped " + h.duplicatesDropped());
                 out.flush();
@@ -96,6 +97,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** Stops a running {@code run} (tests; Ctrl-C does the same through the shutdown hook). */
     void stop() {
+        Thread h = hook;
+        if (h != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(h);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
         stop.run();
     }
 

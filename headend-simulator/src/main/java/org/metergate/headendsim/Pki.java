@@ -222,6 +222,11 @@ public final class Pki {
         return pem(cert);
     }
 
+    /** A TLS context presenting the identity for {@code cn} (issued if missing) and trusting this CA. */
+    public SSLContext clientContext(String cn) throws IOException, GeneralSecurityException {
+        return sslContext(identityFor(cn));
+    }
+
     /** A TLS context presenting {@code id} and trusting this CA. */
     public SSLContext sslContext(Identity id) throws IOException, GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

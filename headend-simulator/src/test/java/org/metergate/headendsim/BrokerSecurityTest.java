@@ -149,4 +149,40 @@ class BrokerSecurityTest {
             gw.close();
         }
     }
+
+    @Test
+    void certificateSignedFromAGatewayCsrIsConfinedByItsCn() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        java.security.KeyPair keys = g.generateKeyPair();
+        java.io.StringWriter csr = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(csr)) {
+            // the subject the security bundle's mg:csr writes
+            w.writeObject(new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new javax.security.auth.x500.X500Principal("CN=gw-csr, O=Metergate gateway"), keys.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(keys.getPrivate())));
+        }
+        java.security.cert.Certificate cert = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pki.signCsr(csr.toString()).getBytes()));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = "device-test".toCharArray();
+        ks.setKeyEntry("device", keys.getPrivate(), pw, new java.security.cert.Certificate[] {cert, pki.caCertificate()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, pw);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", pki.caCertificate());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+
+        try (TestClient gw = TestClient.connect(broker.uri(), ctx)) {
+            assertThat(gw.subscribe("mg/v1/gw-csr/cmd/+")[0]).isEqualTo(1);
+            assertThat(gw.subscribe("mg/v1/gw-other/cmd/+")[0]).isGreaterThanOrEqualTo(0x80);
+            assertThat(gw.publish("mg/v1/gw-csr/status", "{}", false)).isZero();
+        }
+    }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Head-end simulator: an MQTT 5 broker (mutual TLS, one topic tree per gateway) and a head-end "
                 + "that shows what the gateways send and sends them commands.",
         subcommands = {RunCommand.class, CommandCommands.ReadNow.class, CommandCommands.Status.class,
-            CommandCommands.SendToken.class})
+            CommandCommands.SendToken.class, SignCsrCommand.class})
 public final class HeadendCli implements Runnable {
 
     @CommandLine.Spec

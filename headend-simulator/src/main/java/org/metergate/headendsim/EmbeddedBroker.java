@@ -150,9 +150,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IOException("the MQTT broker did not start on 127.0.0.1:" + port
                     + " (is another broker using the port? choose another with --port): " + e.getMessage(), e);
         }
-        if (!s.getActiveMQServer().getRemotingService().getAcceptors().values().stream().allMatch(a -> a.isStarted())) {
+        // Artemis logs a failed bind and carries on without the acceptor: check that every one is listening
+        var acceptors = s.getActiveMQServer().getRemotingService().getAcceptors();
+        if (!s.getActiveMQServer().isActive() || acceptors.size() != cfg.getAcceptorConfigurations().size()
+                || !acceptors.values().stream().allMatch(a -> a.isStarted())) {
             s.stop();
             throw new IOException("the MQTT broker could not listen on 127.0.0.1:" + port
+                    + (plaintextPort > 0 ? " and " + plaintextPort : "")
                     + ": is another process using the port? choose another with --port");
         }
         server = s;

@@ -7,10 +7,8 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +25,8 @@ import org.metergate.api.cosem.CosemAttribute;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.cosem.CosemSession;
 import org.metergate.api.meter.Meter;
+import org.metergate.api.security.MeterKeys;
+import org.metergate.dlms.internal.InMemoryMeterKeys;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.osgi.framework.Bundle;
@@ -51,10 +51,6 @@ class OsgiSmokeTest {
         try (DlmsSimulator sim = DlmsSimulator.builder().count(1).start()) {
             DlmsMeter meter = sim.meters().get(0);
             Path data = Files.createDirectories(dir.resolve("data"));
-            Path keys = Files.createDirectories(data.resolve("dlms-keys")).resolve("m1.properties");
-            Files.writeString(keys, "authenticationKey=" + HexFormat.of().formatHex(meter.config().authenticationKey())
-                    + "\nencryptionKey=" + HexFormat.of().formatHex(meter.config().encryptionKey()) + "\n");
-            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
 
             Map<String, String> cfg = new HashMap<>();
             cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
@@ -62,7 +58,8 @@ class OsgiSmokeTest {
             cfg.put("metergate.data.dir", data.toString());
             // the test shares the API classes with the bundles through the system bundle
             cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link")
-                    .map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
+                    .map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
+                    + ",org.metergate.api.security;version=1.1.0");
             Framework felix = new FrameworkFactory().newFramework(cfg);
             felix.start();
             try {
@@ -81,6 +78,9 @@ class OsgiSmokeTest {
                     b.start();
                 }
                 assertThat(dlms.getState()).isEqualTo(Bundle.ACTIVE);
+                // the security bundle's key service, as the driver finds it in the service registry
+                ctx.registerService(MeterKeys.class, InMemoryMeterKeys.of("m1", meter.config().authenticationKey(),
+                        meter.config().encryptionKey()), null);
 
                 ServiceTracker<CosemMeter, CosemMeter> tracker = new ServiceTracker<>(ctx, CosemMeter.class, null);
                 tracker.open();

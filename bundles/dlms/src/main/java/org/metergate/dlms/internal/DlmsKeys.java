@@ -5,8 +5,8 @@ import org.metergate.api.meter.MeterException;
 
 /**
  * Where the driver gets a meter's client keys (HLS5-GMAC: global authentication key and global unicast encryption
- * key, 16 bytes each). Kept out of ConfigAdmin so keys never appear in configuration files or dumps; the security
- * bundle's key store is meant to provide this once it offers a service for it.
+ * key, 16 bytes each). Kept out of ConfigAdmin so keys never appear in configuration files or dumps: the security
+ * bundle holds them ({@link ServiceDlmsKeys}).
  */
 interface DlmsKeys {
 
@@ -20,7 +20,7 @@ interface DlmsKeys {
 
     /**
      * @throws MeterException with reason CONFIGURATION when the keys are missing, unreadable or malformed; the
-     *                        message says which file and what to fix, never the key values
+     *                        message says what to enter and how, never the key values
      */
     ClientKeys keysFor(String meterId) throws MeterException;
 }

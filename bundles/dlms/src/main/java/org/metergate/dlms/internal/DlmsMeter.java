@@ -14,11 +14,15 @@ import org.metergate.api.meter.Meter;
 import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterException.Reason;
 import org.metergate.api.meter.PollPolicy;
+import org.metergate.api.security.MeterKeys;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -41,6 +45,11 @@ public class DlmsMeter implements CosemMeter {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
+    // optional: a meter without its keys still shows up, and open() says how to enter them
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MeterKeys meterKeys;
+
     private final Clock clock;
     private final AtomicBoolean sessionOpen = new AtomicBoolean();
     private Path dataDir;
@@ -51,12 +60,13 @@ public class DlmsMeter implements CosemMeter {
     private AssociationOpener opener;
 
     public DlmsMeter() {
-        this(Clock.systemUTC(), null);
+        this(Clock.systemUTC(), null, null);
     }
 
-    DlmsMeter(Clock clock, Path dataDir) {
+    DlmsMeter(Clock clock, Path dataDir, MeterKeys meterKeys) {
         this.clock = clock;
         this.dataDir = dataDir;
+        this.meterKeys = meterKeys;
     }
 
     @Activate
@@ -76,7 +86,7 @@ public class DlmsMeter implements CosemMeter {
             settings = DlmsSettings.from(config);
             id = settings.meterId();
             misconfiguration = null;
-            opener = new AssociationOpener(settings, new FileDlmsKeys(dataDir.resolve("dlms-keys")),
+            opener = new AssociationOpener(settings, new ServiceDlmsKeys(() -> meterKeys),
                     new InvocationCounterStore(dataDir.resolve("dlms-counters"), id, settings.clientId()), clock,
                     this::warn);
         } catch (DlmsSettings.InvalidSettingsException e) {

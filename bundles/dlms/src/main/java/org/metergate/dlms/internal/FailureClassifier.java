@@ -79,7 +79,7 @@ final class FailureClassifier {
                     + " ms - check the cable or probe, the logical device and (HDLC) physical address";
             case REFUSED -> s.secured()
                     ? "the meter refused the association - check the management client keys for meter " + s.meterId()
-                            + " (authentication key / encryption key) and the client id (" + s.clientId() + ") ["
+                            + " (re-enter them with mg:dlms-key) and the client id (" + s.clientId() + ") ["
                             + messageOf(e) + "]"
                     : "the meter refused the association - check the client id (" + s.clientId()
                             + ") and the logical device (" + s.logicalDevice() + ") of meter " + s.meterId()

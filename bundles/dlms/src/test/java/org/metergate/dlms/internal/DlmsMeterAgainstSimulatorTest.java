@@ -8,7 +8,6 @@ import static org.metergate.dlms.internal.TestConfigs.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,21 +66,19 @@ class DlmsMeterAgainstSimulatorTest {
         return sim.meters().get(0);
     }
 
-    private void writeKeys(DlmsMeter meter, byte[] authentication, byte[] encryption) throws IOException {
-        Path dir = Files.createDirectories(dataDir.resolve("dlms-keys"));
-        Path file = dir.resolve("m1.properties");
-        HexFormat hex = HexFormat.of();
-        Files.writeString(file, FileDlmsKeys.AUTHENTICATION_KEY + "=" + hex.formatHex(authentication) + "\n"
-                + FileDlmsKeys.ENCRYPTION_KEY + "=" + hex.formatHex(encryption) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    private final InMemoryMeterKeys keys = new InMemoryMeterKeys();
+
+    private void writeKeys(DlmsMeter meter, byte[] authentication, byte[] encryption) {
+        keys.put("m1", InMemoryMeterKeys.AUTHENTICATION, authentication);
+        keys.put("m1", InMemoryMeterKeys.ENCRYPTION, encryption);
     }
 
     private org.metergate.dlms.internal.DlmsMeter driver(DlmsMeter meter, Object... keyValues) throws IOException {
-        if (!Files.exists(dataDir.resolve("dlms-keys/m1.properties"))) {
+        if (keys.key("m1", InMemoryMeterKeys.AUTHENTICATION).isEmpty()) {
             writeKeys(meter, meter.config().authenticationKey(), meter.config().encryptionKey());
         }
         org.metergate.dlms.internal.DlmsMeter driver =
-                new org.metergate.dlms.internal.DlmsMeter(java.time.Clock.systemUTC(), dataDir);
+                new org.metergate.dlms.internal.DlmsMeter(java.time.Clock.systemUTC(), dataDir, keys);
         Object[] all = new Object[keyValues.length + 4];
         all[0] = "link";
         all[1] = "tcp://127.0.0.1:" + meter.wrapperPort();

@@ -8,10 +8,8 @@ import static org.metergate.dlms.internal.TestConfigs.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -47,11 +45,8 @@ class DlmsMeterOverHdlcTest {
     }
 
     private DlmsMeter driver(org.metergate.simulator.dlms.DlmsMeter meter, Object... keyValues) throws IOException {
-        Path file = Files.createDirectories(dataDir.resolve("dlms-keys")).resolve("m1.properties");
-        Files.writeString(file, "authenticationKey=" + HexFormat.of().formatHex(meter.config().authenticationKey())
-                + "\nencryptionKey=" + HexFormat.of().formatHex(meter.config().encryptionKey()) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        DlmsMeter driver = new DlmsMeter(Clock.systemUTC(), dataDir);
+        DlmsMeter driver = new DlmsMeter(Clock.systemUTC(), dataDir,
+                InMemoryMeterKeys.of("m1", meter.config().authenticationKey(), meter.config().encryptionKey()));
         driver.configure(config(keyValues), "fallback");
         return driver;
     }

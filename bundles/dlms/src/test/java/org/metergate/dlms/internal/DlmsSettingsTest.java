@@ -66,7 +66,7 @@ class DlmsSettingsTest {
 
     @Test
     void aMisconfiguredMeterStaysVisibleAndSaysWhy() {
-        DlmsMeter meter = new DlmsMeter(Clock.systemUTC(), Path.of("unused"));
+        DlmsMeter meter = new DlmsMeter(Clock.systemUTC(), Path.of("unused"), null);
         meter.configure(config("meterId", "kitchen", "clientId", 300), "pid-1");
         assertThat(meter.id()).isEqualTo("kitchen");
         assertThat(meter.protocol()).isEqualTo("dlms");

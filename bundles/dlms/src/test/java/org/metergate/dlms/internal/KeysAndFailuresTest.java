@@ -8,15 +8,15 @@ import static org.metergate.dlms.internal.TestConfigs.config;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.cosem.AccessResult;
 import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterException.Reason;
+import org.metergate.api.security.MeterKeys;
 import org.openmuc.jdlms.FatalJDlmsException;
 import org.openmuc.jdlms.JDlmsException.ExceptionId;
 import org.openmuc.jdlms.JDlmsException.Fault;
@@ -24,53 +24,60 @@ import org.openmuc.jdlms.ResponseTimeoutException;
 
 class KeysAndFailuresTest {
 
-    private static final String KEY_A = "000102030405060708090a0b0c0d0e0f";
-    private static final String KEY_B = "f0e0d0c0b0a090807060504030201000";
-
-    @TempDir
-    Path dir;
-
-    private Path keyFile(String content, String permissions) throws IOException {
-        Path file = dir.resolve("m1.properties");
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
-        return file;
-    }
+    private static final byte[] KEY_A = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
+    private static final byte[] KEY_B = HexFormat.of().parseHex("f0e0d0c0b0a090807060504030201000");
 
     @Test
-    void readsBothKeysFromAnOwnerOnlyFile() throws Exception {
-        keyFile("authenticationKey=" + KEY_A + "\nencryptionKey = " + KEY_B + "\n", "rw-------");
-        DlmsKeys.ClientKeys keys = new FileDlmsKeys(dir).keysFor("m1");
-        assertThat(keys.authenticationKey()).hasSize(16).startsWith(0, 1, 2);
-        assertThat(keys.encryptionKey()).hasSize(16).startsWith(0xF0, 0xE0);
+    void readsBothKeysFromTheSecurityService() throws Exception {
+        DlmsKeys.ClientKeys keys = new ServiceDlmsKeys(() -> InMemoryMeterKeys.of("m1", KEY_A, KEY_B)).keysFor("m1");
+        assertThat(keys.authenticationKey()).isEqualTo(KEY_A);
+        assertThat(keys.encryptionKey()).isEqualTo(KEY_B);
         assertThat(keys.toString()).doesNotContain("0102").contains("hidden");
     }
 
     @Test
-    void missingKeysSayWhichFileToCreate() {
-        assertThatThrownBy(() -> new FileDlmsKeys(dir).keysFor("m1"))
+    void missingKeysSayHowToEnterThem() {
+        InMemoryMeterKeys store = new InMemoryMeterKeys();
+        assertThatThrownBy(() -> new ServiceDlmsKeys(() -> store).keysFor("m1"))
                 .isInstanceOfSatisfying(MeterException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.CONFIGURATION);
-                    assertThat(e.getMessage()).contains(dir.resolve("m1.properties").toString(), "chmod 600",
-                            "authenticationKey=", "encryptionKey=");
+                    assertThat(e.getMessage()).contains("no DLMS keys for meter m1", "enter them with mg:dlms-key m1");
+                });
+        store.put("m1", MeterKeys.AUTHENTICATION, KEY_A);
+        assertThatThrownBy(() -> new ServiceDlmsKeys(() -> store).keysFor("m1"))
+                .hasMessageContaining("encryption key missing").hasMessageContaining("mg:dlms-key");
+    }
+
+    @Test
+    void anAbsentSecurityServiceIsNamed() {
+        assertThatThrownBy(() -> new ServiceDlmsKeys(() -> null).keysFor("m1"))
+                .isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIGURATION);
+                    assertThat(e.getMessage()).contains("meter m1", "metergate-security");
                 });
     }
 
     @Test
-    void keysReadableByOthersAreRefused() throws Exception {
-        keyFile("authenticationKey=" + KEY_A + "\nencryptionKey=" + KEY_B + "\n", "rw-r--r--");
-        assertThatThrownBy(() -> new FileDlmsKeys(dir).keysFor("m1"))
-                .hasMessageContaining("other users").hasMessageContaining("chmod 600");
-    }
+    void unusableKeysAreReportedWithoutEchoingThem() {
+        byte[] suite2 = new byte[32];
+        assertThatThrownBy(() -> new ServiceDlmsKeys(() -> InMemoryMeterKeys.of("m1", suite2, KEY_B)).keysFor("m1"))
+                .hasMessageContaining("authentication key of meter m1 is 32 bytes")
+                .hasMessageContaining("mg:dlms-key");
+        MeterKeys broken = new MeterKeys() {
+            @Override
+            public Optional<byte[]> key(String meterId, String keyName) throws GeneralSecurityException {
+                throw new GeneralSecurityException("stored key cannot be decrypted: enter the key again");
+            }
 
-    @Test
-    void malformedKeysAreReportedWithoutEchoingThem() throws Exception {
-        keyFile("authenticationKey=" + KEY_A + "ff\nencryptionKey=" + KEY_B + "\n", "rw-------");
-        assertThatThrownBy(() -> new FileDlmsKeys(dir).keysFor("m1"))
-                .hasMessageContaining("authenticationKey").hasMessageContaining("32 hex digits")
-                .hasMessageNotContaining(KEY_A);
-        keyFile("encryptionKey=" + KEY_B + "\n", "rw-------");
-        assertThatThrownBy(() -> new FileDlmsKeys(dir).keysFor("m1")).hasMessageContaining("has no authenticationKey");
+            @Override
+            public void put(String meterId, String keyName, byte[] key) {
+            }
+        };
+        assertThatThrownBy(() -> new ServiceDlmsKeys(() -> broken).keysFor("m1"))
+                .isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIGURATION);
+                    assertThat(e.getMessage()).contains("meter m1", "enter the key again");
+                });
     }
 
     @Test
@@ -95,7 +102,7 @@ class KeysAndFailuresTest {
                         + " message. Result name REJECTED_PERMANENT."));
         assertThat(refused.reason()).isEqualTo(Reason.REFUSED);
         assertThat(refused.getMessage()).startsWith("the meter refused the association - check the management client"
-                + " keys for meter m1 (authentication key / encryption key) and the client id (1)");
+                + " keys for meter m1 (re-enter them with mg:dlms-key) and the client id (1)");
 
         MeterException damaged = FailureClassifier.requestFailed(s, "GET x",
                 new IOException("Unable to decipher/decrypt xDLMS pdu"));

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.headendsim;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,8 +58,8 @@ public final class HeadendSimulator implements AutoCloseable {
     private final boolean shared;
     private final Consumer<Observation> listener;
     private final MessageLedger ledger = new MessageLedger();
-    private final Map<String, CompletableFuture<CommandResponse>> pending = new ConcurrentHashMap<>();
     private final MqttAsyncClient client;
+    private final CommandChannel commands;
     private volatile CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
     /** Connection settings; {@link #start()} connects. */
@@ -124,6 +121,7 @@ public final class HeadendSimulator implements AutoCloseable {
         this.shared = b.shared;
         this.listener = b.listener;
         this.client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
+        this.commands = new CommandChannel(client, gateway -> "mg/v1/" + gateway + "/" + replySuffix(), ledger::statusOf);
         client.setCallback(new Callback()); // before connect: Paho drops messages that arrive before it is set
     }
 
@@ -215,14 +213,9 @@ public final class HeadendSimulator implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage m) {
             MqttProperties p = m.getProperties();
-            byte[] correlation = p == null ? null : p.getCorrelationData();
             Optional<Observation> o = ledger.accept(topic, m.getPayload(), m.isRetained());
-            if (correlation != null && topic.endsWith("/" + replySuffix())) {
-                CompletableFuture<CommandResponse> f = pending.remove(HexFormat.of().formatHex(correlation));
-                if (f != null && o.isPresent() && o.get().payload() != null) {
-                    Observation r = o.get();
-                    f.complete(new CommandResponse(r.gateway(), text(r.payload(), "command"), r.payload()));
-                }
+            if (p != null && p.getCorrelationData() != null && topic.endsWith("/" + replySuffix()) && o.isPresent()) {
+                commands.answered(p.getCorrelationData(), o.get());
             }
             o.ifPresent(observation -> {
                 try {
@@ -262,33 +255,7 @@ public final class HeadendSimulator implements AutoCloseable {
      */
     public CommandResponse command(String gateway, String name, JsonObject arguments, Duration timeout)
             throws MqttException, InterruptedException, TimeoutException {
-        checkGatewayId(gateway);
-        JsonObject request = arguments == null ? new JsonObject() : arguments.deepCopy();
-        String msgId = UUID.randomUUID().toString();
-        request.addProperty("schema", "cmd/v1");
-        request.addProperty("msgId", msgId);
-        byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        String key = HexFormat.of().formatHex(correlation);
-        CompletableFuture<CommandResponse> answer = new CompletableFuture<>();
-        pending.put(key, answer);
-        try {
-            MqttProperties p = new MqttProperties();
-            p.setResponseTopic("mg/v1/" + gateway + "/" + replySuffix());
-            p.setCorrelationData(correlation);
-            p.setMessageExpiryInterval(Math.max(1L, timeout.toSeconds())); // a late command is worse than none
-            publish("mg/v1/" + gateway + "/cmd/" + name, request, p, timeout);
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            TimeoutException t = new TimeoutException("gateway " + gateway + " did not answer command '" + name
-                    + "' within " + timeout + "; is it online? last status: "
-                    + statusOf(gateway).map(JsonObject::toString).orElse("none received"));
-            t.initCause(e);
-            throw t;
-        } finally {
-            pending.remove(key);
-        }
+        return commands.command(gateway, name, arguments, timeout);
     }
 
     /** {@code read-now} for one meter. */
@@ -307,35 +274,7 @@ public final class HeadendSimulator implements AutoCloseable {
 
     /** Publishes a signed credit token (JWS compact) to {@code mg/v1/<gateway>/credit/tokens}; returns its msgId. */
     public String sendToken(String gateway, String jws, Duration timeout) throws MqttException {
-        checkGatewayId(gateway);
-        JsonObject doc = new JsonObject();
-        String msgId = UUID.randomUUID().toString();
-        doc.addProperty("schema", "token/v1");
-        doc.addProperty("msgId", msgId);
-        doc.addProperty("token", jws);
-        publish("mg/v1/" + gateway + "/credit/tokens", doc, new MqttProperties(), timeout);
-        return msgId;
-    }
-
-    private void publish(String topic, JsonObject doc, MqttProperties p, Duration timeout) throws MqttException {
-        MqttMessage m = new MqttMessage(doc.toString().getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        p.setContentType("application/json");
-        m.setProperties(p);
-        IMqttToken t = client.publish(topic, m);
-        t.waitForCompletion(timeout.toMillis());
-        int[] codes = t.getReasonCodes();
-        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-            throw new MqttException(codes[0], new IllegalStateException("broker refused publish to " + topic
-                    + " with reason code 0x" + Integer.toHexString(codes[0])));
-        }
-    }
-
-    private static void checkGatewayId(String gateway) {
-        if (gateway == null || !gateway.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new IllegalArgumentException("gateway id '" + gateway
-                    + "' is not valid: use 1 to 64 letters, digits, '_' or '-'");
-        }
+        return commands.sendToken(gateway, jws, timeout);
     }
 
     // ---- queries -----------------------------------------------------------------------------------
@@ -420,7 +359,7 @@ public final class HeadendSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        pending.values().forEach(f -> f.cancel(false));
+        commands.cancelAll();
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000).waitForCompletion(3_000);

@@ -123,6 +123,10 @@ class HeadendSimulatorTest {
             assertThatThrownBy(() -> headend.readNow("gw-silent", "m1", Duration.ofMillis(300)))
                     .isInstanceOf(TimeoutException.class).hasMessageContaining("gw-silent")
                     .hasMessageContaining("read-now");
+            assertThatThrownBy(() -> headend.command("gw-silent", "x/#", null, WAIT))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x/#'");
+            assertThatThrownBy(() -> headend.getStatus("gw+", WAIT))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'gw+'");
         }
     }
 

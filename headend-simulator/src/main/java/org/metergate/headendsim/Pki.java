@@ -204,6 +204,11 @@ public final class Pki {
             throw new IOException("cannot read the certificate request (expected PEM -----BEGIN CERTIFICATE "
                     + "REQUEST-----): " + e.getMessage(), e);
         }
+        if (parsed instanceof org.bouncycastle.openssl.PEMKeyPair || parsed instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo
+                || parsed instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) {
+            throw new IOException("this file holds a private key, not a certificate request: keep the key on the "
+                    + "gateway (treat this one as compromised) and send only the CSR from mg:csr");
+        }
         if (!(parsed instanceof PKCS10CertificationRequest csr)) {
             throw new IOException("not a PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)");
         }

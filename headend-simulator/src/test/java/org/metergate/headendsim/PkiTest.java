@@ -82,6 +82,8 @@ class PkiTest {
         cert.verify(pki.caCertificate().getPublicKey());
         assertThatThrownBy(() -> pki.signCsr("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
                 .hasMessageContaining("certificate request");
+        assertThatThrownBy(() -> pki.signCsr(Files.readString(pki.identityFor("gw-key").privateKeyPem())))
+                .hasMessageContaining("private key");
     }
 
     @Test

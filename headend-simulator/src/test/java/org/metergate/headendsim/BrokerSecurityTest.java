@@ -77,6 +77,14 @@ class BrokerSecurityTest {
     }
 
     @Test
+    void certificateWhoseCnIsNoGatewayIdIsRefused() throws Exception {
+        // a dot would let CN "gw.x" match the address pattern of gateway "gw"'s sub-levels
+        Pki.Identity dotted = pki.issue("gw.x");
+        assertThatThrownBy(() -> TestClient.connect(broker.uri(), pki.sslContext(dotted)).close())
+                .isInstanceOf(MqttException.class);
+    }
+
+    @Test
     void gatewayCannotSubscribeToAnotherGatewaysTopics() throws Exception {
         try (TestClient gw1 = as("gw-a1")) {
             int[] codes = gw1.subscribe("mg/v1/gw-a2/cmd/+", "mg/v1/+/status", "mg/v1/#", "#", "mg/v1/gw-a1/#");

@@ -22,12 +22,14 @@ import org.metergate.api.outbox.OutboxException;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
+import org.metergate.api.state.MeterStateStore;
+import org.metergate.api.state.PendingMessage;
 
 /**
  * Outbox in memory: same ordering, limits and drop policy as the durable store, but everything is lost when
  * the process stops. For tests, demos and gateways without writable storage.
  */
-final class MemoryOutbox implements Outbox, AutoCloseable {
+final class MemoryOutbox implements Outbox, MeterStateStore, AutoCloseable {
 
     private final Clock clock;
     private final CapacityPlanner planner;
@@ -40,6 +42,7 @@ final class MemoryOutbox implements Outbox, AutoCloseable {
     private String lastError;
     private DropReport lastReport;
     private boolean closed;
+    private final Map<String, Map<String, String>> meterState = new HashMap<>();
 
     MemoryOutbox(OutboxLimits limits, Clock clock) {
         this.planner = new CapacityPlanner(limits);
@@ -108,6 +111,49 @@ final class MemoryOutbox implements Outbox, AutoCloseable {
 
     private static long bytes(String payload) {
         return payload.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Override
+    public synchronized Map<String, String> state(String meterId) throws OutboxException {
+        Objects.requireNonNull(meterId, "meterId");
+        ensureOpen();
+        return new TreeMap<>(meterState.getOrDefault(meterId, Map.of()));
+    }
+
+    /** All or nothing, like the durable store's transaction: on a refusal every change made here is undone. */
+    @Override
+    public synchronized List<OutboxMessage> appendWithState(String meterId, List<PendingMessage> messages,
+            Map<String, String> state) throws OutboxException {
+        Objects.requireNonNull(meterId, "meterId");
+        Map<String, String> values = MeterStates.checked(state);
+        ensureOpen();
+        TreeMap<Long, OutboxMessage> savedBySequence = new TreeMap<>(bySequence);
+        TreeMap<Long, OutboxMessage> savedRoutine = new TreeMap<>(routine);
+        Map<String, Long> savedIds = new HashMap<>(sequenceById);
+        long savedLast = lastSequence;
+        long savedBytes = payloadBytes;
+        long savedDropped = droppedRoutine;
+        DropReport savedReport = lastReport;
+        List<OutboxMessage> stored = new ArrayList<>(messages.size());
+        try {
+            for (PendingMessage p : messages) {
+                stored.add(append(p.kind(), meterId, p.retention(), p.payload()));
+            }
+        } catch (OutboxException | RuntimeException e) {
+            bySequence.clear();
+            bySequence.putAll(savedBySequence);
+            routine.clear();
+            routine.putAll(savedRoutine);
+            sequenceById.clear();
+            sequenceById.putAll(savedIds);
+            lastSequence = savedLast;
+            payloadBytes = savedBytes;
+            droppedRoutine = savedDropped;
+            lastReport = savedReport;
+            throw e;
+        }
+        meterState.computeIfAbsent(meterId, k -> new HashMap<>()).putAll(values);
+        return stored;
     }
 
     @Override

@@ -4,6 +4,7 @@ package org.metergate.store.internal;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -13,6 +14,8 @@ import org.metergate.api.outbox.OutboxException;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
+import org.metergate.api.state.MeterStateStore;
+import org.metergate.api.state.PendingMessage;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,14 +29,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * The outbox service: SQLite (durable) or memory, chosen by configuration. A configuration change
  * deactivates this instance (draining and closing the database) and activates a new one.
  */
-@Component(service = Outbox.class, configurationPid = OutboxComponent.PID, immediate = true)
+@Component(service = {Outbox.class, MeterStateStore.class}, configurationPid = OutboxComponent.PID, immediate = true)
 @Designate(ocd = StoreConfig.class)
-public class OutboxComponent implements Outbox {
+public class OutboxComponent implements Outbox, MeterStateStore {
 
     static final String PID = "org.metergate.store";
 
     private final Logger log;
     private final Outbox delegate;
+    private final MeterStateStore state;
     private final AutoCloseable closer;
 
     @Activate
@@ -67,11 +71,13 @@ public class OutboxComponent implements Outbox {
             log.info("outbox {} open: {} messages waiting; limits {} messages, {} bytes", settings.sqlite().file(),
                     sqlite.stats().messages(), settings.limits().maxMessages(), settings.limits().maxPayloadBytes());
             delegate = sqlite;
+            state = sqlite;
             closer = sqlite;
         } else {
             MemoryOutbox memory = new MemoryOutbox(settings.limits(), Clock.systemUTC());
             log.warn("outbox in memory: queued messages are lost on restart or power cut (type=memory)");
             delegate = memory;
+            state = memory;
             closer = memory;
         }
     }
@@ -110,5 +116,22 @@ public class OutboxComponent implements Outbox {
     @Override
     public OutboxStats stats() {
         return delegate.stats();
+    }
+
+    @Override
+    public Map<String, String> state(String meterId) throws OutboxException {
+        return state.state(meterId);
+    }
+
+    @Override
+    public List<OutboxMessage> appendWithState(String meterId, List<PendingMessage> messages,
+            Map<String, String> values) throws OutboxException {
+        try {
+            return state.appendWithState(meterId, messages, values);
+        } catch (OutboxException e) {
+            log.warn("outbox refused {} message(s) and the state of meter {}: {}", messages.size(), meterId,
+                    e.getMessage());
+            throw e;
+        }
     }
 }

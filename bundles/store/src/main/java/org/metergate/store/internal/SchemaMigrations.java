@@ -40,7 +40,15 @@ final class SchemaMigrations {
                         payload       TEXT    NOT NULL,
                         payload_bytes INTEGER NOT NULL
                     )""",
-                    "CREATE INDEX outbox_routine ON outbox(seq) WHERE retention = 'ROUTINE'")));
+                    "CREATE INDEX outbox_routine ON outbox(seq) WHERE retention = 'ROUTINE'")),
+            new Migration(2, "meter state", sql("""
+                    CREATE TABLE meter_state (
+                        meter_id   TEXT    NOT NULL,
+                        key        TEXT    NOT NULL,
+                        value      TEXT    NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (meter_id, key)
+                    ) WITHOUT ROWID""")));
 
     static Step sql(String... statements) {
         return c -> {

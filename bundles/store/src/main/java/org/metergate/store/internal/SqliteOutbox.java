@@ -14,8 +14,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,8 @@ import org.metergate.api.outbox.OutboxException.Reason;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
+import org.metergate.api.state.MeterStateStore;
+import org.metergate.api.state.PendingMessage;
 
 /**
  * Durable outbox in one SQLite file. One store thread owns the connection; {@link #append} hands its message
@@ -41,7 +45,7 @@ import org.metergate.api.outbox.Retention;
  * waiting at most {@code groupCommitMaxDelay} for more) in one transaction, and returns only after that
  * commit was synced to disk. Concurrent appenders thus share one fsync instead of paying one each.
  */
-final class SqliteOutbox implements Outbox, AutoCloseable {
+final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
 
     /** Store settings; the limits decide when routine messages are dropped. */
     record Settings(Path file, OutboxLimits limits, int groupCommitMaxBatch, long groupCommitMaxDelayMs) {
@@ -389,54 +393,42 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         return batch;
     }
 
-    private void commitAppends(List<AppendTask> batch) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    /** Counters of one transaction; copied back to the fields only after its commit. */
+    private final class Tally {
         long m = messages;
         long b = payloadBytes;
         long seq = lastSequence;
-        long dropped = 0;
+        long dropped;
         DropReport report = lastReport;
+
+        void publish() {
+            messages = m;
+            payloadBytes = b;
+            lastSequence = seq;
+            lastReport = report;
+            droppedRoutine += dropped;
+            publishStats();
+        }
+    }
+
+    private void commitAppends(List<AppendTask> batch) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Tally tally = new Tally();
         List<AppendTask> stored = new ArrayList<>(batch.size());
         List<OutboxMessage> results = new ArrayList<>(batch.size());
         // prepared per transaction: after a failed write (disk full) the driver cannot reuse a statement
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             begin();
             for (AppendTask task : batch) {
-                CapacityPlanner.Plan plan;
-                try (RoutineCursor routine = new RoutineCursor()) {
-                    plan = planner.plan(m, b, task.bytes, routine);
+                OutboxMessage message;
+                try {
+                    message = insertWithinLimits(insert, tally, task.kind, task.meterId, task.retention,
+                            task.payload, task.bytes, now);
                 } catch (OutboxException | IllegalArgumentException e) {
                     lastError = now + " " + e.getMessage();
                     task.done.completeExceptionally(e);
                     continue;
                 }
-                if (plan.dropsSomething()) {
-                    deleteRoutineUpTo(plan.drops().get(plan.drops().size() - 1).sequence());
-                    m -= plan.drops().size();
-                    b -= plan.dropBytes();
-                    dropped += plan.drops().size();
-                    DropReport.Summary summary = DropReport.Summary.of(plan.drops());
-                    String superseded = null;
-                    if (report != null && deleteSequence(report.sequence())) {
-                        m--;
-                        b -= report.payloadBytes();
-                        summary = report.summary().followedBy(summary);
-                        superseded = report.msgId();
-                    }
-                    OutboxMessage event = new OutboxMessage(++seq, UUID.randomUUID().toString(), MessageKind.EVENT,
-                            null, Retention.ALARM, now,
-                            StoreEvents.routineDropped(summary, superseded, now, planner.limits()));
-                    insert(insert, event);
-                    long eventBytes = event.payload().getBytes(StandardCharsets.UTF_8).length;
-                    report = new DropReport(event.sequence(), event.msgId(), eventBytes, summary);
-                    m++;
-                    b += eventBytes;
-                }
-                OutboxMessage message = new OutboxMessage(++seq, UUID.randomUUID().toString(), task.kind,
-                        task.meterId, task.retention, now, task.payload);
-                insert(insert, message);
-                m++;
-                b += task.bytes;
                 stored.add(task);
                 results.add(message);
             }
@@ -455,15 +447,110 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
             }
             return;
         }
-        messages = m;
-        payloadBytes = b;
-        lastSequence = seq;
-        lastReport = report;
-        droppedRoutine += dropped;
-        publishStats();
+        tally.publish();
         for (int i = 0; i < stored.size(); i++) {
             stored.get(i).done.complete(results.get(i));
         }
+    }
+
+    /**
+     * Inserts one message inside the open transaction, first dropping routine messages (with a drop report) if
+     * the limits require it. A refusal ({@link OutboxException}, {@link IllegalArgumentException}) happens before
+     * anything is written for this message.
+     */
+    private OutboxMessage insertWithinLimits(PreparedStatement insert, Tally t, MessageKind kind, String meterId,
+            Retention retention, String payload, long bytes, Instant now) throws SQLException, OutboxException {
+        CapacityPlanner.Plan plan;
+        try (RoutineCursor routine = new RoutineCursor()) {
+            plan = planner.plan(t.m, t.b, bytes, routine);
+        }
+        if (plan.dropsSomething()) {
+            deleteRoutineUpTo(plan.drops().get(plan.drops().size() - 1).sequence());
+            t.m -= plan.drops().size();
+            t.b -= plan.dropBytes();
+            t.dropped += plan.drops().size();
+            DropReport.Summary summary = DropReport.Summary.of(plan.drops());
+            String superseded = null;
+            if (t.report != null && deleteSequence(t.report.sequence())) {
+                t.m--;
+                t.b -= t.report.payloadBytes();
+                summary = t.report.summary().followedBy(summary);
+                superseded = t.report.msgId();
+            }
+            OutboxMessage event = new OutboxMessage(++t.seq, UUID.randomUUID().toString(), MessageKind.EVENT,
+                    null, Retention.ALARM, now, StoreEvents.routineDropped(summary, superseded, now, planner.limits()));
+            insert(insert, event);
+            long eventBytes = event.payload().getBytes(StandardCharsets.UTF_8).length;
+            t.report = new DropReport(event.sequence(), event.msgId(), eventBytes, summary);
+            t.m++;
+            t.b += eventBytes;
+        }
+        OutboxMessage message = new OutboxMessage(++t.seq, UUID.randomUUID().toString(), kind, meterId, retention,
+                now, payload);
+        insert(insert, message);
+        t.m++;
+        t.b += bytes;
+        return message;
+    }
+
+    // ---------------------------------------------------------------- MeterStateStore
+
+    @Override
+    public Map<String, String> state(String meterId) throws OutboxException {
+        Objects.requireNonNull(meterId, "meterId");
+        return call("reading the state of meter " + meterId, () -> {
+            Map<String, String> values = new TreeMap<>();
+            try (PreparedStatement q = connection.prepareStatement(
+                    "SELECT key, value FROM meter_state WHERE meter_id = ?")) {
+                q.setString(1, meterId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        values.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
+    @Override
+    public List<OutboxMessage> appendWithState(String meterId, List<PendingMessage> messages,
+            Map<String, String> state) throws OutboxException {
+        Objects.requireNonNull(meterId, "meterId");
+        List<PendingMessage> pending = List.copyOf(messages);
+        Map<String, String> values = MeterStates.checked(state);
+        return call("storing " + pending.size() + " messages and the state of meter " + meterId, () -> {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Tally tally = new Tally();
+            List<OutboxMessage> stored = new ArrayList<>(pending.size());
+            try (PreparedStatement insert = connection.prepareStatement(INSERT);
+                    PreparedStatement upsert = connection.prepareStatement("INSERT INTO meter_state"
+                            + " (meter_id, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (meter_id, key)"
+                            + " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
+                begin();
+                try {
+                    for (PendingMessage p : pending) {
+                        stored.add(insertWithinLimits(insert, tally, p.kind(), meterId, p.retention(), p.payload(),
+                                p.payload().getBytes(StandardCharsets.UTF_8).length, now));
+                    }
+                    for (Map.Entry<String, String> e : values.entrySet()) {
+                        upsert.setString(1, meterId);
+                        upsert.setString(2, e.getKey());
+                        upsert.setString(3, e.getValue());
+                        upsert.setLong(4, now.toEpochMilli());
+                        upsert.executeUpdate();
+                    }
+                    commit();
+                } catch (OutboxException | RuntimeException e) {
+                    rollbackQuietly();
+                    lastError = now + " " + e.getMessage();
+                    throw e;
+                }
+            }
+            transactions++;
+            tally.publish();
+            return stored;
+        });
     }
 
     private static void insert(PreparedStatement insert, OutboxMessage msg) throws SQLException {

@@ -74,4 +74,10 @@ public @interface DlmsMeterConfig {
             description = "OBIS codes of the registers (IC 3) read at each poll; value and scaler/unit are read")
     String[] registers() default {"1-0:1.8.0.255", "1-0:1.8.1.255", "1-0:1.8.2.255", "1-0:2.8.0.255",
         "1-0:32.7.0.255", "1-0:31.7.0.255", "1-0:1.7.0.255", "1-0:14.7.0.255"};
+
+    @AttributeDefinition(name = "Other values",
+            description = "Attributes of other classes read with the registers, class/obis/attribute[/scaler[/unit]]"
+                    + ", e.g. 111/0-0:19.0.0.255/5/-2/EUR (available credit), 70/0-0:96.3.10.255/2 (relay connected"
+                    + " = 1)")
+    String[] values() default {};
 }

@@ -18,7 +18,7 @@ import org.metergate.api.meter.PollPolicy;
 record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate, int logicalDevice,
         int physicalAddress, int clientId, Authentication authentication, byte[] clientSystemTitle,
         byte[] expectedSystemTitle, ObisCode invocationCounterObis, Duration responseTimeout, PollPolicy pollPolicy,
-        List<ObisCode> registers) {
+        List<ObisCode> registers, List<ValueAttribute> values) {
 
     static final Pattern METER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final int PUBLIC_CLIENT = 16;
@@ -117,12 +117,23 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
         if (registers.isEmpty() && configured.length == 0) {
             problems.add("registers is empty: list at least one register OBIS code such as 1-0:1.8.0.255");
         }
+        List<ValueAttribute> values = new ArrayList<>();
+        for (String v : c.values() == null ? new String[0] : c.values()) {
+            if (v == null || v.isBlank()) {
+                continue;
+            }
+            try {
+                values.add(ValueAttribute.parse(v));
+            } catch (IllegalArgumentException e) {
+                problems.add("values: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(id.isEmpty() ? "?" : id, problems);
         }
         return new DlmsSettings(id, link, hdlc, c.baudRate(), c.logicalDevice(), c.physicalAddress(), c.clientId(),
                 auth, clientTitle, expectedTitle, counterObis, Duration.ofMillis(c.responseTimeoutMs()), policy,
-                List.copyOf(registers));
+                List.copyOf(registers), List.copyOf(values));
     }
 
     private static byte[] systemTitle(String name, String hex, boolean optional, List<String> problems) {

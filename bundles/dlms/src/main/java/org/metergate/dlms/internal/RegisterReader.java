@@ -59,6 +59,9 @@ final class RegisterReader {
                 asked.add(new CosemAttribute(REGISTER_CLASS, obis, 3));
             }
         }
+        for (ValueAttribute v : settings.values()) {
+            asked.add(v.attribute());
+        }
         List<AttributeAddress> addresses = new ArrayList<>(asked.size());
         for (CosemAttribute a : asked) {
             addresses.add(DlmsSession.address(a, null));
@@ -101,6 +104,23 @@ final class RegisterReader {
             Reading reading = toReading(settings.meterId(), obis, value, scalerUnits.get(obis), readAt, status);
             if (reading == null) {
                 refused.add("meter " + settings.meterId() + " sent " + value + " for " + obis + ", not a register value");
+            } else {
+                readings.add(reading);
+            }
+        }
+        for (ValueAttribute v : settings.values()) {
+            CosemData value = values.get(v.attribute());
+            if (value == null) {
+                continue;
+            }
+            if (value instanceof CosemData.BooleanData b) {
+                value = new CosemData.EnumData(b.value() ? 1 : 0); // relay connected = 1, as in IEC 62056-6-2
+            }
+            Reading reading = toReading(settings.meterId(), v.attribute().obis(), value,
+                    new ScalerUnit(v.scaler(), v.unit()), readAt, status);
+            if (reading == null) {
+                refused.add("meter " + settings.meterId() + " sent " + value + " for " + v.attribute()
+                        + ", not a number or text");
             } else {
                 readings.add(reading);
             }

@@ -120,6 +120,25 @@ class DlmsMeterAgainstSimulatorTest {
     }
 
     @Test
+    void readsPrepaymentCreditAndRelayStateWithTheRegisters() throws Exception {
+        DlmsMeter meter = startSimulator();
+        MeterReadout readout;
+        try (CosemSession session = driver(meter, "values",
+                new String[] {"111/0-0:19.0.0.255/5/-2/EUR", "70/0-0:96.3.10.255/2"}).open()) {
+            readout = session.readRegisters();
+        }
+        Map<String, Reading> byObis = readout.readings().stream()
+                .collect(Collectors.toMap(r -> r.obis().toString(), Function.identity()));
+        assertThat(byObis).hasSize(10).containsKey("1-0:1.8.0*255");
+        Reading credit = byObis.get("0-0:19.0.0*255");
+        assertThat(credit.value().longValueExact()).isEqualTo(meter.firmware().availableCreditMinor());
+        assertThat(credit.scaler()).isEqualTo(-2);
+        assertThat(credit.unit()).isEqualTo("EUR");
+        assertThat(credit.timestamp()).isEqualTo(NOW);
+        assertThat(byObis.get("0-0:96.3.10*255").value().intValueExact()).isEqualTo(1);
+    }
+
+    @Test
     void readsTheClockAndAProfileRangeWithExactlyTheCapturesInside() throws Exception {
         DlmsMeter meter = startSimulator();
         Instant from = Instant.parse("2026-03-01T12:00:00Z");

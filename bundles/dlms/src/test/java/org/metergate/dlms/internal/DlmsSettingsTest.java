@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.api.cosem.CosemAttribute;
 import org.metergate.api.link.LinkAddress;
 import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterException.Reason;
@@ -56,6 +57,20 @@ class DlmsSettingsTest {
                         "authentication 'HLS7'", "securitySuite 1", "clientSystemTitle 'ABC'",
                         "expectedSystemTitle 'zz'", "responseTimeoutMs 10", "logicalDevice -1", "retries",
                         "'nonsense' is not an OBIS code", "invocationCounterObis");
+    }
+
+    @Test
+    void otherValuesNeedClassObisAndAttribute() throws Exception {
+        DlmsSettings s = DlmsSettings.from(config("values", new String[] {"111/0-0:19.0.0.255/5/-2/EUR",
+            " 70/0-0:96.3.10.255/2 ", ""}));
+        assertThat(s.values()).containsExactly(
+                new ValueAttribute(CosemAttribute.of(111, "0-0:19.0.0.255", 5), -2, "EUR"),
+                new ValueAttribute(CosemAttribute.of(70, "0-0:96.3.10.255", 2), 0, ""));
+        assertThatThrownBy(() -> DlmsSettings.from(config("values", new String[] {"0-0:19.0.0.255", "111/x/5",
+            "111/0-0:19.0.0.255/0"})))
+                .isInstanceOf(DlmsSettings.InvalidSettingsException.class)
+                .hasMessageContainingAll("'0-0:19.0.0.255' is not class/obis/attribute", "'111/x/5'",
+                        "'111/0-0:19.0.0.255/0'", "attribute 1..127");
     }
 
     @Test

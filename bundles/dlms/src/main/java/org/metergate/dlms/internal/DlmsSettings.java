@@ -104,10 +104,7 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
         }
         Set<ObisCode> registers = new LinkedHashSet<>();
         String[] configured = c.registers() == null ? new String[0] : c.registers();
-        for (String r : configured) {
-            if (r == null || r.isBlank()) {
-                continue;
-            }
+        for (String r : entries(configured)) {
             try {
                 registers.add(ObisCode.parse(r));
             } catch (IllegalArgumentException e) {
@@ -118,10 +115,7 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
             problems.add("registers is empty: list at least one register OBIS code such as 1-0:1.8.0.255");
         }
         List<ValueAttribute> values = new ArrayList<>();
-        for (String v : c.values() == null ? new String[0] : c.values()) {
-            if (v == null || v.isBlank()) {
-                continue;
-            }
+        for (String v : entries(c.values())) {
             try {
                 values.add(ValueAttribute.parse(v));
             } catch (IllegalArgumentException e) {
@@ -134,6 +128,22 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
         return new DlmsSettings(id, link, hdlc, c.baudRate(), c.logicalDevice(), c.physicalAddress(), c.clientId(),
                 auth, clientTitle, expectedTitle, counterObis, Duration.ofMillis(c.responseTimeoutMs()), policy,
                 List.copyOf(registers), List.copyOf(values));
+    }
+
+    /**
+     * The non-blank entries of a list setting. A .cfg file in conf/ gives a list as one comma-separated string
+     * ({@code registers=1-0:1.8.0.255, 1-0:2.8.0.255}), ConfigAdmin as an array; both are accepted.
+     */
+    static List<String> entries(String[] configured) {
+        List<String> entries = new ArrayList<>();
+        for (String item : configured == null ? new String[0] : configured) {
+            for (String entry : item == null ? new String[0] : item.split(",")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.strip());
+                }
+            }
+        }
+        return entries;
     }
 
     private static byte[] systemTitle(String name, String hex, boolean optional, List<String> problems) {

@@ -66,6 +66,11 @@ class DlmsSettingsTest {
         assertThat(s.values()).containsExactly(
                 new ValueAttribute(CosemAttribute.of(111, "0-0:19.0.0.255", 5), -2, "EUR"),
                 new ValueAttribute(CosemAttribute.of(70, "0-0:96.3.10.255", 2), 0, ""));
+        // a conf/ file gives the list as one comma-separated string
+        assertThat(DlmsSettings.from(config("values", new String[] {"111/0-0:19.0.0.255/5/-2/EUR, 70/0-0:96.3.10.255/2",
+            }, "registers", new String[] {"1-0:1.8.0.255,1-0:2.8.0.255"})).values()).isEqualTo(s.values());
+        assertThat(DlmsSettings.from(config("registers", new String[] {"1-0:1.8.0.255, 1-0:2.8.0.255"})).registers())
+                .hasSize(2);
         assertThatThrownBy(() -> DlmsSettings.from(config("values", new String[] {"0-0:19.0.0.255", "111/x/5",
             "111/0-0:19.0.0.255/0"})))
                 .isInstanceOf(DlmsSettings.InvalidSettingsException.class)

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.metergate.api.cosem.CosemMeter;
+import org.metergate.api.cosem.CosemSession;
 import org.metergate.api.meter.Meter;
 import org.metergate.api.meter.MeterEvent;
 import org.metergate.api.meter.MeterException;
@@ -22,6 +24,7 @@ import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxException;
 import org.metergate.api.outbox.Retention;
+import org.metergate.api.state.MeterStateStore;
 
 /**
  * Reads one meter: one attempt per call to {@link #attempt()}, which returns when the next attempt is due
@@ -64,11 +67,26 @@ final class MeterPoller {
     private long unstoredDropped;
     private String storageError;
 
+    /** Null for meters that are not DLMS/COSEM, or when no meter-state store is available. */
+    private final CosemReads cosem;
+
     MeterPoller(Meter meter, Outbox outbox, Clock clock, Listener listener) {
+        this(meter, outbox, null, null, clock, listener);
+    }
+
+    /**
+     * With a {@link MeterStateStore} and a policy, a {@link CosemMeter} also gets its clock checked, its load
+     * profile caught up and its daily values queued on every poll.
+     */
+    MeterPoller(Meter meter, Outbox outbox, MeterStateStore stateStore, CosemPolicy policy, Clock clock,
+            Listener listener) {
         this.meter = meter;
         this.outbox = outbox;
         this.clock = clock;
         this.listener = listener;
+        this.cosem = meter instanceof CosemMeter && stateStore != null && policy != null
+                ? new CosemReads(meter.id(), stateStore, policy, clock)
+                : null;
     }
 
     Meter meter() {
@@ -133,7 +151,14 @@ final class MeterPoller {
                 throw new MeterException(Reason.CANCELLED, "metering is stopping");
             }
             MeterReadout readout = session.readRegisters();
-            store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+            if (cosem != null && session instanceof CosemSession cosemSession) {
+                CosemReads.ClockCheck clockCheck = cosem.checkClock(cosemSession);
+                readout = CosemReads.flagged(readout, clockCheck);
+                store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+                cosem.catchUp(cosemSession, clockCheck, readout, () -> stopped);
+            } else {
+                store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+            }
             return new Outcome(readout, null);
         } catch (MeterException e) {
             return new Outcome(null, e);
@@ -240,6 +265,10 @@ final class MeterPoller {
     synchronized MeterStatus status() {
         String link = meter.link() == null ? "" : meter.link().toString();
         String error = lastError != null ? lastError : storageError;
+        String cosemProblem = cosem == null ? null : cosem.problem();
+        if (error == null) {
+            error = cosemProblem;
+        }
         if (unstoredDropped > 0) {
             error = (error == null ? "" : error + "; ") + unstoredDropped
                     + " message(s) were lost because the outbox refused them for too long";

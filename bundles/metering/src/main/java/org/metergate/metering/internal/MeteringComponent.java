@@ -25,12 +25,14 @@ import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.outbox.Outbox;
+import org.metergate.api.state.MeterStateStore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -52,15 +54,29 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
     private final ScheduledExecutorService scheduler;
     private final boolean logReadings;
     private final Duration readNowWait;
+    private final MeterStateStore stateStore;
+    private final CosemPolicy cosemPolicy;
 
     private record ScheduledPoller(MeterPoller poller, Meter meter, ScheduledFuture<?>[] next) {
     }
 
     @Activate
     public MeteringComponent(@Reference Outbox outbox, @Reference(service = LoggerFactory.class) Logger log,
-            MeteringConfig config) {
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            MeterStateStore stateStore, MeteringConfig config) {
         this.outbox = outbox;
         this.log = log;
+        try {
+            this.cosemPolicy = CosemPolicy.from(config);
+        } catch (IllegalArgumentException e) {
+            log.error(e.getMessage());
+            throw e;
+        }
+        this.stateStore = stateStore;
+        if (stateStore == null) {
+            log.warn("no meter-state store: DLMS meters are read for registers only (no load-profile catch-up,"
+                    + " clock check or daily values) until the store bundle runs");
+        }
         int threads = Math.max(1, Math.min(16, config.workerThreads()));
         if (threads != config.workerThreads()) {
             log.warn("workerThreads {} is outside 1..16, using {}", config.workerThreads(), threads);
@@ -81,7 +97,7 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addMeter(Meter meter) {
-        MeterPoller poller = new MeterPoller(meter, outbox, clock, this);
+        MeterPoller poller = new MeterPoller(meter, outbox, stateStore, cosemPolicy, clock, this);
         ScheduledPoller previous = pollers.put(meter.id(), new ScheduledPoller(poller, meter, new ScheduledFuture<?>[1]));
         if (previous != null) {
             log.warn("two meters are configured with id {}; the later one ({}) replaces {}", meter.id(), meter,

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.metering.internal;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,6 +54,40 @@ final class UplinkMessages {
                 + ",\"type\":" + Json.quote(wireName(e.type().name()))
                 + ",\"ts\":" + Json.quote(e.at().toString())
                 + ",\"detail\":" + Json.quote(e.detail()) + "}";
+    }
+
+    /** A clock-drift event: the event document plus the drift (meter minus gateway) in seconds. */
+    static String event(MeterEvent e, Duration drift) {
+        String plain = event(e);
+        return plain.substring(0, plain.length() - 1) + ",\"driftSeconds\":"
+                + BigDecimal.valueOf(drift.toMillis(), 3).stripTrailingZeros().toPlainString() + "}";
+    }
+
+    /**
+     * The daily values of one local day (schema daily/v1): the register values of the meter's midnight capture
+     * that starts {@code day}, and the import consumed during the day before (null when that midnight is not
+     * known). The id is per meter and day, so a repeated message is recognisably the same.
+     */
+    static String daily(String meterId, LocalDate day, ZoneId zone, List<Reading> atMidnight, Reading consumption) {
+        StringBuilder b = new StringBuilder(256 + atMidnight.size() * 160);
+        b.append("{\"schema\":\"daily/v1\",\"id\":").append(Json.quote(meterId + "|daily|" + day))
+                .append(",\"meter\":").append(Json.quote(meterId))
+                .append(",\"day\":").append(Json.quote(day.toString()))
+                .append(",\"zone\":").append(Json.quote(zone.getId()))
+                .append(",\"registers\":").append(readings(atMidnight))
+                .append(",\"consumption\":");
+        if (consumption == null) {
+            b.append("null");
+        } else {
+            b.append("{\"day\":").append(Json.quote(day.minusDays(1).toString()))
+                    .append(",\"obis\":").append(Json.quote(consumption.obis().toString()))
+                    .append(",\"value\":").append(consumption.value().toPlainString())
+                    .append(",\"scaler\":").append(consumption.scaler())
+                    .append(",\"unit\":").append(Json.quote(consumption.unit()))
+                    .append(",\"status\":").append(Json.quote(wireName(consumption.status().name())))
+                    .append('}');
+        }
+        return b.append('}').toString();
     }
 
     /** METER_UNREACHABLE becomes meter-unreachable. */

@@ -71,7 +71,7 @@ final class CosemReads {
     private final Clock gatewayClock;
     private Map<String, String> state;
     private List<Column> columns;
-    private final Map<ObisCode, int[]> scalerUnits = new HashMap<>();
+    private final Map<ObisCode, Integer> scalers = new HashMap<>();
     private String problem;
 
     CosemReads(String meterId, MeterStateStore store, CosemPolicy policy, Clock gatewayClock) {
@@ -100,6 +100,7 @@ final class CosemReads {
      * (remembered in the store, so a restart does not repeat it); falling back below re-arms it.
      */
     ClockCheck checkClock(CosemSession session) throws MeterException {
+        note(null); // each poll reports its own problems
         Instant meterTime;
         try {
             Optional<OffsetDateTime> decoded = CosemDateTime.decode(session.get(SelectiveAccess.CLOCK_TIME));
@@ -172,7 +173,12 @@ final class CosemReads {
             if (cols == null) {
                 return;
             }
-            Instant cursor = instant(state().get(CURSOR));
+            String storedCursor = state().get(CURSOR);
+            Instant cursor = instant(storedCursor);
+            if (storedCursor != null && cursor == null) {
+                note("stored load-profile cursor '" + storedCursor + "' is not a time; reading the last "
+                        + policy.maxCatchUp().toDays() + " days again (the head-end drops repeated reading ids)");
+            }
             Instant from = cursor != null ? cursor.plusSeconds(1)
                     : meterNow.minus(policy.maxCatchUp()).truncatedTo(ChronoUnit.SECONDS);
             ReadingStatus status = clock.uncertain() ? ReadingStatus.CLOCK_UNCERTAIN : ReadingStatus.OK;
@@ -185,9 +191,6 @@ final class CosemReads {
                     cursor = captures.lastKey();
                 }
                 from = to.plusSeconds(1);
-            }
-            synchronized (this) {
-                problem = null;
             }
         } catch (CosemAccessException e) {
             note("load profile " + PROFILE_BUFFER.obis() + " could not be read: " + e.getMessage());
@@ -213,8 +216,7 @@ final class CosemReads {
                 if (column.isClock() || value == null) {
                     continue;
                 }
-                int[] scalerUnit = scalerUnit(session, column, registers);
-                values.add(Reading.numeric(meterId, column.obis(), value, scalerUnit[0],
+                values.add(Reading.numeric(meterId, column.obis(), value, scaler(session, column, registers),
                         unitOf(column.obis(), registers), at, status));
             }
             readings.addAll(values);
@@ -305,33 +307,27 @@ final class CosemReads {
         return byTime;
     }
 
-    /** Scaler of a captured register: as the register readout had it, else its scaler_unit attribute. */
-    private int[] scalerUnit(CosemSession session, Column column, MeterReadout registers) throws MeterException {
-        int[] known = scalerUnits.get(column.obis());
+    /** Scaler of a captured register: as the register readout had it, else its scaler_unit attribute, else 0. */
+    private int scaler(CosemSession session, Column column, MeterReadout registers) throws MeterException {
+        Integer known = scalers.get(column.obis());
         if (known != null) {
             return known;
         }
-        int[] found = null;
-        for (Reading r : registers.readings()) {
-            if (r.obis().equals(column.obis()) && r.isNumeric()) {
-                found = new int[] {r.scaler()};
-            }
-        }
+        Integer found = registers.readings().stream().filter(r -> r.obis().equals(column.obis()) && r.isNumeric())
+                .map(Reading::scaler).findFirst().orElse(null);
         if (found == null && (column.classId() == 3 || column.classId() == 4)) {
             try {
                 CosemData su = session.get(new CosemAttribute(column.classId(), column.obis(), 3));
                 if (su instanceof CosemData.Structure s && !s.elements().isEmpty()) {
-                    found = new int[] {(int) s.get(0).asLong()};
+                    found = (int) s.get(0).asLong();
                 }
             } catch (CosemAccessException | IllegalStateException e) {
-                found = null;
+                found = null; // no usable scaler_unit: the raw value with scaler 0 is what the meter gave
             }
         }
-        if (found == null) {
-            found = new int[] {0};
-        }
-        scalerUnits.put(column.obis(), found);
-        return found;
+        int scaler = found == null ? 0 : found;
+        scalers.put(column.obis(), scaler);
+        return scaler;
     }
 
     private static String unitOf(ObisCode obis, MeterReadout registers) {

@@ -103,7 +103,7 @@ final class MeterPoller {
         }
         portLock.lock();
         try {
-            return afterAttempt(readOnce());
+            return afterAttempt(readOnce(true));
         } finally {
             portLock.unlock();
         }
@@ -126,7 +126,7 @@ final class MeterPoller {
                     + " is busy with a scheduled read for more than " + maxWait.toSeconds() + " s; try again");
         }
         try {
-            Outcome outcome = readOnce();
+            Outcome outcome = readOnce(false); // no profile catch-up: the technician is waiting
             recordOutcome(outcome);
             if (outcome.failure != null) {
                 throw outcome.failure;
@@ -140,7 +140,7 @@ final class MeterPoller {
     private record Outcome(MeterReadout readout, MeterException failure) {
     }
 
-    private Outcome readOnce() {
+    private Outcome readOnce(boolean catchUp) {
         Instant started = clock.instant();
         synchronized (this) {
             lastAttempt = started;
@@ -155,7 +155,9 @@ final class MeterPoller {
                 CosemReads.ClockCheck clockCheck = cosem.checkClock(cosemSession);
                 readout = CosemReads.flagged(readout, clockCheck);
                 store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
-                cosem.catchUp(cosemSession, clockCheck, readout, () -> stopped);
+                if (catchUp) {
+                    cosem.catchUp(cosemSession, clockCheck, readout, () -> stopped);
+                }
             } else {
                 store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
             }

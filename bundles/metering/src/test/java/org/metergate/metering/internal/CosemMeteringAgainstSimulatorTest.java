@@ -256,6 +256,17 @@ class CosemMeteringAgainstSimulatorTest {
                 .satisfies(e -> assertThat(e.payload()).contains("\"driftSeconds\":40", "40 s ahead of"));
     }
 
+    @Test
+    void readNowAnswersWithoutTheCatchUpWhichTheNextScheduledPollDoes() throws Exception {
+        MeterPoller poller = poller(driver());
+
+        assertThat(poller.readNow(Duration.ofSeconds(5)).readings()).isNotEmpty();
+        assertThat(profileImports()).isEmpty();
+
+        poller.attempt();
+        assertThat(profileImports()).hasSize(7 * 96);
+    }
+
     private List<String> lastRoutineStatuses() throws Exception {
         List<OutboxMessage> routine = all().stream().filter(m -> m.retention() == Retention.ROUTINE).toList();
         String payload = routine.get(routine.size() - 1).payload();

@@ -38,4 +38,31 @@ class UplinkMessagesTest {
         assertThat(json).contains("\"type\":\"meter-unreachable\"", "\"detail\":\"no answer\\n\"",
                 "\"schema\":\"event/v1\"");
     }
+
+    @Test
+    void dailyValuesCarryTheMidnightRegistersAndTheDayBeforesConsumption() {
+        Instant midnight = Instant.parse("2026-03-02T00:00:00Z");
+        Reading imported = Reading.numeric("m1", ObisCode.parse("1-0:1.8.0.255"), new BigDecimal("5000"), 0, "Wh",
+                midnight, ReadingStatus.OK);
+        Reading consumed = Reading.numeric("m1", ObisCode.parse("1-0:1.8.0.255"), new BigDecimal("1200"), 0, "Wh",
+                midnight, ReadingStatus.OK);
+
+        String json = UplinkMessages.daily("m1", java.time.LocalDate.parse("2026-03-02"), java.time.ZoneOffset.UTC,
+                List.of(imported), consumed);
+
+        assertThat(json).startsWith("{\"schema\":\"daily/v1\",\"id\":\"m1|daily|2026-03-02\",\"meter\":\"m1\","
+                + "\"day\":\"2026-03-02\",\"zone\":\"Z\",\"registers\":[{\"id\":\"m1|1-0:1.8.0*255|2026-03-02T00:00:00Z\"")
+                .endsWith(",\"consumption\":{\"day\":\"2026-03-01\",\"obis\":\"1-0:1.8.0*255\",\"value\":1200,"
+                        + "\"scaler\":0,\"unit\":\"Wh\",\"status\":\"ok\"}}");
+        assertThat(UplinkMessages.daily("m1", java.time.LocalDate.parse("2026-03-02"), java.time.ZoneOffset.UTC,
+                List.of(imported), null)).endsWith(",\"consumption\":null}");
+    }
+
+    @Test
+    void aClockDriftEventCarriesTheDriftInSeconds() {
+        String json = UplinkMessages.event(new MeterEvent("m1", MeterEvent.Type.CLOCK_DRIFT, T, "behind"),
+                java.time.Duration.ofMillis(-45_250));
+
+        assertThat(json).contains("\"type\":\"clock-drift\"").endsWith(",\"detail\":\"behind\",\"driftSeconds\":-45.25}");
+    }
 }

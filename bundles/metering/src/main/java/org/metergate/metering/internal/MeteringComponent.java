@@ -74,7 +74,8 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
         }
         this.stateStore = stateStore;
         if (stateStore == null) {
-            log.warn("no meter-state store: DLMS meters are read for registers only (no load-profile catch-up,"
+            // usually a moment at start-up: the greedy reference re-activates this component when it arrives
+            log.info("no meter-state store yet: DLMS meters are read for registers only (no load-profile catch-up,"
                     + " clock check or daily values) until the store bundle runs");
         }
         int threads = Math.max(1, Math.min(16, config.workerThreads()));

@@ -33,7 +33,8 @@ public final class JwsTokenVerifier implements TokenVerifier {
 
     /**
      * @param keys head-end public keys by kid
-     * @param systemTitleHex this meter's system title in hex, also accepted as its name in the meter claim
+     * @param systemTitleHex this meter's system title in hex, also accepted as its name in the meter claim; null
+     *                       when tokens name the meter by serial only
      */
     public JwsTokenVerifier(Map<String, ECPublicKey> keys, String systemTitleHex, Clock clock, Duration clockSkew) {
         this.keys = Map.copyOf(keys);
@@ -77,7 +78,8 @@ public final class JwsTokenVerifier implements TokenVerifier {
             throw new TokenRejectedException(TokenStatus.FORMAT_FAIL, "token has no usable jti");
         }
         Object meter = claims.get("meter");
-        if (!meterSerial.equals(meter) && !systemTitleHex.equalsIgnoreCase(String.valueOf(meter))) {
+        if (!meterSerial.equals(meter)
+                && (systemTitleHex == null || !systemTitleHex.equalsIgnoreCase(String.valueOf(meter)))) {
             throw new TokenRejectedException(TokenStatus.VALIDATION_FAIL,
                     "token is for meter " + meter + ", this is meter " + meterSerial);
         }

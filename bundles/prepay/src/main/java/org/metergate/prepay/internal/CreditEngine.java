@@ -77,10 +77,31 @@ final class CreditEngine implements CreditService {
         this.applier = new TokenApplier(ledger, sink, settings, clock, pause, log);
     }
 
-    /** Sends receipts a crash left behind and picks up every open token. */
+    /** How often finished, expired tokens are pruned from the ledger. */
+    static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+
+    /** Sends receipts a crash left behind, picks up every open token and prunes the ledger now and then. */
     void start() {
         scheduler.execute(sink::flush);
         ledger.open().stream().map(LedgerEntry::meterId).distinct().forEach(m -> schedule(m, Duration.ZERO));
+        scheduler.scheduleWithFixedDelay(this::prune, 0, PRUNE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Forgets tokens that expired more than the clock skew ago: the checker rejects a replay of one as expired
+     * with exactly the same limit, so no replay gets through a pruned ledger.
+     */
+    int prune() {
+        try {
+            int removed = ledger.prune(clock.instant().minus(settings.clockSkew()));
+            if (removed > 0) {
+                log.info("pruned " + removed + " expired credit token(s) from the ledger");
+            }
+            return removed;
+        } catch (RuntimeException e) {
+            log.warn("pruning the token ledger failed; it is tried again in " + PRUNE_INTERVAL.toMinutes() + " min", e);
+            return 0;
+        }
     }
 
     /** A meter appeared (or came back): try its queue now. */

@@ -74,14 +74,10 @@ class PrepayAgainstSimulatorTest {
         sim = DlmsSimulator.builder().count(1).seed(11).stateDir(stateDir).clock(SimClock.frozenAt(SIM_TIME))
                 .configure(c -> more.apply(c.currency("EUR", 2).initialCreditMinor(1000)
                         .tokenVerifier(new JwsTokenVerifier(Map.of(TestTokens.KID, tokens.publicKey()),
-                                systemTitleOf(c), Clock.systemUTC(), Duration.ofMinutes(5)))))
+                                null, Clock.systemUTC(), Duration.ofMinutes(5)))))
                 .start();
         meter = sim.meters().get(0);
         driver = DlmsDrivers.driver(meter, serial(), dataDir);
-    }
-
-    private static String systemTitleOf(DlmsMeterConfig.Builder c) {
-        return ""; // the gateway names meters by serial in these tests
     }
 
     private String serial() {

@@ -2,12 +2,19 @@
 package org.metergate.store.internal;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import org.metergate.api.credit.Receipt;
+import org.metergate.api.ledger.LedgerEntry;
+import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenLedger;
+import org.metergate.api.ledger.TokenState;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxException;
@@ -29,15 +36,17 @@ import org.osgi.service.metatype.annotations.Designate;
  * The outbox service: SQLite (durable) or memory, chosen by configuration. A configuration change
  * deactivates this instance (draining and closing the database) and activates a new one.
  */
-@Component(service = {Outbox.class, MeterStateStore.class}, configurationPid = OutboxComponent.PID, immediate = true)
+@Component(service = {Outbox.class, MeterStateStore.class, TokenLedger.class}, configurationPid = OutboxComponent.PID,
+        immediate = true)
 @Designate(ocd = StoreConfig.class)
-public class OutboxComponent implements Outbox, MeterStateStore {
+public class OutboxComponent implements Outbox, MeterStateStore, TokenLedger {
 
     static final String PID = "org.metergate.store";
 
     private final Logger log;
     private final Outbox delegate;
     private final MeterStateStore state;
+    private final TokenLedger ledger;
     private final AutoCloseable closer;
 
     @Activate
@@ -72,12 +81,14 @@ public class OutboxComponent implements Outbox, MeterStateStore {
                     sqlite.stats().messages(), settings.limits().maxMessages(), settings.limits().maxPayloadBytes());
             delegate = sqlite;
             state = sqlite;
+            ledger = new SqliteTokenLedger(sqlite);
             closer = sqlite;
         } else {
             MemoryOutbox memory = new MemoryOutbox(settings.limits(), Clock.systemUTC());
             log.warn("outbox in memory: queued messages are lost on restart or power cut (type=memory)");
             delegate = memory;
             state = memory;
+            ledger = new MemoryTokenLedger();
             closer = memory;
         }
     }
@@ -133,5 +144,52 @@ public class OutboxComponent implements Outbox, MeterStateStore {
                     e.getMessage());
             throw e;
         }
+    }
+
+    // the token ledger lives in the same database, so a token and its receipts commit together
+
+    @Override
+    public Optional<LedgerEntry> record(LedgerEntry entry, Receipt accepted) {
+        return ledger.record(entry, accepted);
+    }
+
+    @Override
+    public Optional<LedgerEntry> find(String tokenId) {
+        return ledger.find(tokenId);
+    }
+
+    @Override
+    public List<StoredReceipt> update(String tokenId, TokenState newState, String outcome, List<Receipt> receipts) {
+        return ledger.update(tokenId, newState, outcome, receipts);
+    }
+
+    @Override
+    public List<StoredReceipt> addReceipts(String tokenId, List<Receipt> receipts) {
+        return ledger.addReceipts(tokenId, receipts);
+    }
+
+    @Override
+    public List<LedgerEntry> open() {
+        return ledger.open();
+    }
+
+    @Override
+    public List<StoredReceipt> receipts(String tokenId) {
+        return ledger.receipts(tokenId);
+    }
+
+    @Override
+    public List<StoredReceipt> notUplinked() {
+        return ledger.notUplinked();
+    }
+
+    @Override
+    public void markUplinked(List<Long> receiptIds) {
+        ledger.markUplinked(receiptIds);
+    }
+
+    @Override
+    public int prune(Instant before) {
+        return ledger.prune(before);
     }
 }

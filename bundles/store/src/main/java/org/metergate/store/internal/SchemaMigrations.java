@@ -48,7 +48,37 @@ final class SchemaMigrations {
                         value      TEXT    NOT NULL,
                         updated_at INTEGER NOT NULL,
                         PRIMARY KEY (meter_id, key)
-                    ) WITHOUT ROWID""")));
+                    ) WITHOUT ROWID""")),
+            new Migration(3, "token ledger", sql("""
+                    CREATE TABLE token_ledger (
+                        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+                        token_id      TEXT    NOT NULL UNIQUE,
+                        meter_id      TEXT    NOT NULL,
+                        kind          TEXT    NOT NULL,
+                        amount_minor  INTEGER NOT NULL,
+                        currency      TEXT,
+                        meter_payload BLOB    NOT NULL,
+                        accepted_at   INTEGER NOT NULL,
+                        expires_at    INTEGER NOT NULL,
+                        state         TEXT    NOT NULL,
+                        outcome       TEXT,
+                        updated_at    INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX token_ledger_open ON token_ledger(seq) WHERE state IN ('QUEUED', 'ENTERING')",
+                    """
+                    CREATE TABLE token_receipts (
+                        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                        token_id      TEXT    NOT NULL REFERENCES token_ledger(token_id) ON DELETE CASCADE,
+                        meter_id      TEXT,
+                        stage         TEXT    NOT NULL,
+                        detail        TEXT,
+                        balance_minor INTEGER,
+                        currency      TEXT,
+                        at            INTEGER NOT NULL,
+                        uplinked      INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX token_receipts_token ON token_receipts(token_id, id)",
+                    "CREATE INDEX token_receipts_pending ON token_receipts(id) WHERE uplinked = 0")));
 
     static Step sql(String... statements) {
         return c -> {

@@ -553,6 +553,25 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         });
     }
 
+    /** Work on the store's connection inside one transaction, for the token ledger sharing this database. */
+    interface TransactionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the store thread in one {@code BEGIN IMMEDIATE … COMMIT}, between outbox batches;
+     * any failure rolls it back whole.
+     */
+    <T> T inTransaction(String action, TransactionWork<T> work) throws OutboxException {
+        return call(action, () -> {
+            begin();
+            T result = work.run(connection);
+            commit();
+            transactions++;
+            return result;
+        });
+    }
+
     private static void insert(PreparedStatement insert, OutboxMessage msg) throws SQLException {
         insert.setLong(1, msg.sequence());
         insert.setString(2, msg.msgId());

@@ -39,6 +39,7 @@ final class ConnectionFactory {
             // jDLMS opens the port through org.openmuc.jrxtx, which the jrxtx-compat bundle provides
             builder = new SerialConnectionBuilder(link.device()).setBaudRate(s.baudRate()).disableHandshake();
         }
+        builder.setHdlcMaxInformationLength(s.hdlcMaxInformationLength());
         builder.setLogicalDeviceId(s.logicalDevice())
                 .setPhysicalDeviceAddress(s.physicalAddress())
                 .setClientId(a.clientId())

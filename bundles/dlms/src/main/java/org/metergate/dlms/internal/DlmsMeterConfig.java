@@ -25,6 +25,10 @@ public @interface DlmsMeterConfig {
     @AttributeDefinition(name = "Serial baud", description = "Baud rate of a serial HDLC line")
     int baudRate() default 9600;
 
+    @AttributeDefinition(name = "HDLC information field (bytes)",
+            description = "Largest HDLC information field proposed to the meter, 128..2030; the meter may lower it")
+    int hdlcMaxInformationLength() default 2030;
+
     @AttributeDefinition(name = "Logical device", description = "Server logical device address (1 = management logical device)")
     int logicalDevice() default 1;
 

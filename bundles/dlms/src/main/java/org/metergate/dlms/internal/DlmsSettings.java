@@ -18,7 +18,7 @@ import org.metergate.api.meter.PollPolicy;
 record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate, int logicalDevice,
         int physicalAddress, int clientId, Authentication authentication, byte[] clientSystemTitle,
         byte[] expectedSystemTitle, ObisCode invocationCounterObis, Duration responseTimeout, PollPolicy pollPolicy,
-        List<ObisCode> registers, List<ValueAttribute> values) {
+        List<ObisCode> registers, List<ValueAttribute> values, int hdlcMaxInformationLength) {
 
     static final Pattern METER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final int PUBLIC_CLIENT = 16;
@@ -57,6 +57,9 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
             problems.add("tcpFraming '" + c.tcpFraming() + "' must be WRAPPER or HDLC");
         }
         boolean hdlc = link != null && (link.kind() == LinkAddress.Kind.SERIAL || framing.equals("HDLC"));
+        if (c.hdlcMaxInformationLength() < 128 || c.hdlcMaxInformationLength() > 2030) {
+            problems.add("hdlcMaxInformationLength " + c.hdlcMaxInformationLength() + " must be 128..2030 (bytes)");
+        }
         if (c.baudRate() < 300 || c.baudRate() > 115_200) {
             problems.add("baudRate " + c.baudRate() + " must be 300..115200");
         }
@@ -127,7 +130,7 @@ record DlmsSettings(String meterId, LinkAddress link, boolean hdlc, int baudRate
         }
         return new DlmsSettings(id, link, hdlc, c.baudRate(), c.logicalDevice(), c.physicalAddress(), c.clientId(),
                 auth, clientTitle, expectedTitle, counterObis, Duration.ofMillis(c.responseTimeoutMs()), policy,
-                List.copyOf(registers), List.copyOf(values));
+                List.copyOf(registers), List.copyOf(values), c.hdlcMaxInformationLength());
     }
 
     /**

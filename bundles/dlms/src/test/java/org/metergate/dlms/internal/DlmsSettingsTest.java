@@ -79,6 +79,14 @@ class DlmsSettingsTest {
     }
 
     @Test
+    void hdlcInformationFieldIsWithinWhatHdlcAllows() throws Exception {
+        assertThat(DlmsSettings.from(config()).hdlcMaxInformationLength()).isEqualTo(2030);
+        assertThat(DlmsSettings.from(config("hdlcMaxInformationLength", 128)).hdlcMaxInformationLength()).isEqualTo(128);
+        assertThatThrownBy(() -> DlmsSettings.from(config("hdlcMaxInformationLength", 64)))
+                .hasMessageContaining("hdlcMaxInformationLength 64 must be 128..2030");
+    }
+
+    @Test
     void emptyRegisterListIsRefused() {
         assertThatThrownBy(() -> DlmsSettings.from(config("registers", new String[0])))
                 .hasMessageContaining("registers is empty");

@@ -21,7 +21,8 @@ import org.metergate.simulator.dlms.DlmsSimulator;
 /**
  * DLMS/COSEM meters in the shipped gateway: a simulated meter on the TCP wrapper with HLS5-GMAC, configured in
  * conf/ and given its keys with {@code mg:dlms-key}, comes ONLINE and reads energy with units; a second meter that
- * refuses every association becomes UNREACHABLE with a plain reason while the first keeps being read.
+ * refuses every association and a third that never answers become UNREACHABLE with plain reasons while the
+ * first keeps being read.
  */
 class DlmsMeterIT {
 
@@ -33,23 +34,27 @@ class DlmsMeterIT {
     @Test
     @Timeout(180)
     void dlmsMeterWithKeysFromTheShellIsReadWhileARefusingOneIsUnreachable() throws Exception {
-        try (DlmsSimulator sim = DlmsSimulator.builder().count(2).seed(3).stateDir(stateDir).start();
+        try (DlmsSimulator sim = DlmsSimulator.builder().count(3).seed(3).stateDir(stateDir).start();
                 GatewayUnderTest gateway = GatewayUnderTest.copyOfDistribution()) {
             DlmsMeter good = sim.meters().get(0);
             DlmsMeter refusing = sim.meters().get(1);
+            DlmsMeter silent = sim.meters().get(2);
             refusing.faults().refuseAssociation(true);
+            silent.faults().noAnswer(true);
 
             gateway.writeConf("org.metergate.security.cfg", "gatewayId=gw-dlms-it\n");
             writeDlmsConfig(gateway, "dgood", good);
             writeDlmsConfig(gateway, "drefuse", refusing);
+            writeDlmsConfig(gateway, "dsilent", silent);
             gateway.start();
 
             // without keys the meter is listed with what to do, not silently missing
             gateway.awaitCommandOutput("mg:meters", out -> rows(out).getOrDefault("dgood", "")
                     .contains("enter them with mg:dlms-key"), WAIT);
 
-            for (String meterId : new String[] {"dgood", "drefuse"}) {
-                DlmsMeter meter = meterId.equals("dgood") ? good : refusing;
+            Map<String, DlmsMeter> byId = Map.of("dgood", good, "drefuse", refusing, "dsilent", silent);
+            for (String meterId : byId.keySet()) {
+                DlmsMeter meter = byId.get(meterId);
                 String auth = HexFormat.of().formatHex(meter.config().authenticationKey());
                 String enc = HexFormat.of().formatHex(meter.config().encryptionKey());
                 String stored = gateway.execute("mg:dlms-key " + meterId + " authentication " + auth);
@@ -61,10 +66,12 @@ class DlmsMeterIT {
 
             Map<String, String> rows = rows(gateway.awaitCommandOutput("mg:meters", out -> {
                 Map<String, String> r = rows(out);
-                return state(r, "dgood", "ONLINE") && state(r, "drefuse", "UNREACHABLE");
+                return state(r, "dgood", "ONLINE") && state(r, "drefuse", "UNREACHABLE")
+                        && state(r, "dsilent", "UNREACHABLE");
             }, WAIT));
             assertThat(rows.get("dgood")).contains("dlms");
             assertThat(rows.get("drefuse")).contains("refused the association", "mg:dlms-key");
+            assertThat(rows.get("dsilent")).contains("no answer from meter dsilent", "1500 ms");
 
             String read = gateway.execute("mg:read dgood");
             assertThat(read).contains("1-0:1.8.0*255 =", " Wh", " V", " Hz").doesNotContain("Could not read");
@@ -73,9 +80,13 @@ class DlmsMeterIT {
             // the good meter keeps being read while the other one keeps failing
             long before = readings(gateway.execute("mg:outbox 1000"));
             gateway.awaitCommandOutput("mg:outbox 1000", out -> readings(out) >= before + 3, WAIT);
-            assertThat(state(rows(gateway.execute("mg:meters")), "drefuse", "UNREACHABLE")).isTrue();
-            assertThat(gateway.execute("mg:outbox 1000").lines()
-                    .filter(l -> l.contains(" drefuse ") && l.contains("meter-unreachable")).count()).isEqualTo(1);
+            Map<String, String> after = rows(gateway.execute("mg:meters"));
+            assertThat(state(after, "drefuse", "UNREACHABLE") && state(after, "dsilent", "UNREACHABLE")).isTrue();
+            String outbox = gateway.execute("mg:outbox 1000");
+            for (String meterId : new String[] {"drefuse", "dsilent"}) {
+                assertThat(outbox.lines().filter(l -> l.contains(" " + meterId + " ") && l.contains("meter-unreachable"))
+                        .count()).as("unreachable events of " + meterId).isEqualTo(1);
+            }
         }
     }
 

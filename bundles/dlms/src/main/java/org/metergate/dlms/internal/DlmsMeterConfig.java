@@ -7,7 +7,9 @@ import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "DLMS/COSEM meter",
         description = "One meter read over DLMS/COSEM (TCP wrapper, HDLC over TCP or a serial line). One configuration"
-                + " per meter. Keys are not configured here: they live in <data dir>/dlms-keys/<meterId>.properties.")
+                + " per meter. Keys are not configured here: enter them with"
+                + " mg:dlms-key <meterId> <authentication|encryption> <32 hex digits>; the security bundle keeps them"
+                + " encrypted.")
 public @interface DlmsMeterConfig {
 
     @AttributeDefinition(name = "Meter id", description = "Name for this meter, letters, digits, - and _ (e.g. m1)")

@@ -158,6 +158,26 @@ class PrepayAgainstSimulatorTest {
     }
 
     @Test
+    void stsDigitsArePassedToTheMeterUnchangedAndItsResultReported() throws Exception {
+        startMeter(c -> c);
+        CreditEngine engine = engine();
+        long before = meter.firmware().availableCreditMinor();
+        Map<String, Object> claims = tokens.claims(serial(), 1000);
+        claims.put("kind", "sts");
+        claims.put("sts", "01234567890123456789");
+        String jti = (String) claims.get("jti");
+
+        assertThat(engine.submit(tokens.sign(claims)).stage()).isEqualTo(ReceiptStage.ACCEPTED);
+
+        awaitState(jti, TokenState.DONE);
+        assertThat(meter.firmware().lastToken()).isEqualTo("01234567890123456789".getBytes(StandardCharsets.US_ASCII));
+        // this simulated meter has no STS decoder: it reports a format failure, and so does the receipt
+        assertThat(receipt(engine, jti, ReceiptStage.METER_RESULT).detail()).isEqualTo("4 format-fail");
+        assertThat(receipt(engine, jti, ReceiptStage.BALANCE).balanceMinor()).isEqualTo(before);
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(before);
+    }
+
+    @Test
     void tokensOfOneMeterAreAppliedOneAtATimeInArrivalOrder() throws Exception {
         startMeter(c -> c);
         CreditEngine engine = engine();

@@ -8,7 +8,13 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -61,6 +67,10 @@ public final class DlmsCommand implements Callable<Integer> {
     @Option(names = "--test-tokens",
             description = "accept unsigned test tokens MGTEST:<id>:<serial>:<amount>")
     boolean testTokens;
+
+    @Option(names = "--headend-key", paramLabel = "KID=PEMFILE",
+            description = "verify signed (JWS ES256) credit tokens with this head-end public key; repeatable")
+    Map<String, Path> headendKeys = new LinkedHashMap<>();
 
     @Option(names = "--tariff", defaultValue = "25",
             description = "minor currency units per kWh (default ${DEFAULT-VALUE})")
@@ -128,9 +138,20 @@ public final class DlmsCommand implements Callable<Integer> {
             if (speedUp < 0 || Double.isNaN(speedUp) || Double.isInfinite(speedUp)) {
                 throw new IllegalArgumentException("--speed-up must be a number >= 0, got " + speedUp);
             }
+            Map<String, ECPublicKey> keys = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> key : headendKeys.entrySet()) {
+                try {
+                    keys.put(key.getKey(), JwsTokenVerifier.readPublicKey(Files.readString(key.getValue())));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--headend-key " + key.getKey() + "=" + key.getValue() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            TokenVerifier verifier = keys.isEmpty() ? null
+                    : new JwsTokenVerifier(keys, null, Clock.systemUTC(), Duration.ofMinutes(5));
             return DlmsSimulator.builder().count(count).basePort(basePort).seed(seed).speedUp(speedUp)
                     .stateDir(stateDir).hdlc(hdlc).pty(pty).bindAddress(address)
-                    .configure(c -> c.acceptTestTokens(testTokens).tariffMinorPerKwh(tariff)
+                    .configure(c -> c.acceptTestTokens(testTokens).tokenVerifier(verifier).tariffMinorPerKwh(tariff)
                             .initialCreditMinor(initialCredit).controlMode(controlMode).friendlyCredit(friendly));
         } catch (IllegalArgumentException | UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -2,11 +2,15 @@
 package org.metergate.simulator.dlms;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 
 import com.nimbusds.jose.Header;
@@ -41,6 +45,22 @@ public final class JwsTokenVerifier implements TokenVerifier {
         this.systemTitleHex = systemTitleHex;
         this.clock = clock;
         this.clockSkew = clockSkew;
+    }
+
+    /**
+     * Reads a head-end public key from its PEM text ({@code -----BEGIN PUBLIC KEY-----}, P-256).
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static ECPublicKey readPublicKey(String pem) {
+        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        try {
+            return (ECPublicKey) KeyFactory.getInstance("EC")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+            throw new IllegalArgumentException("not a PEM EC public key (expected -----BEGIN PUBLIC KEY----- of a"
+                    + " P-256 key): " + e.getMessage(), e);
+        }
     }
 
     @Override

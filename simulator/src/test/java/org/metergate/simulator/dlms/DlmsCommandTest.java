@@ -41,6 +41,16 @@ class DlmsCommandTest {
     }
 
     @Test
+    void an_unreadable_headend_key_is_a_usage_error() throws Exception {
+        Path bad = java.nio.file.Files.writeString(dir.resolve("bad.pem"), "not a key");
+        assertThat(run("dlms", "--headend-key", "he=" + bad, "--state-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--headend-key he=" + bad).contains("PEM");
+        assertThat(run("dlms", "--headend-key", "he=" + dir.resolve("missing.pem"), "--state-dir", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("missing.pem");
+    }
+
+    @Test
     void busy_port_is_reported_in_one_line() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int code = run("dlms", "--base-port", Integer.toString(busy.getLocalPort()), "--state-dir",

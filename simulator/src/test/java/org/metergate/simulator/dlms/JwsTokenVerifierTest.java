@@ -118,4 +118,12 @@ class JwsTokenVerifierTest {
         assertThat(restarted.enterToken(token)).isEqualTo(TokenStatus.VALIDATION_FAIL);
         assertThat(restarted.lastTokenDescription()).contains("already used");
     }
+
+    @Test
+    void aPemPublicKeyIsReadAndGarbageIsExplained() throws Exception {
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                headend.toECPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        assertThat(JwsTokenVerifier.readPublicKey(pem).getEncoded()).isEqualTo(headend.toECPublicKey().getEncoded());
+        assertThatThrownBy(() -> JwsTokenVerifier.readPublicKey("hello")).hasMessageContaining("PEM");
+    }
 }

@@ -72,7 +72,14 @@ public class PrepayComponent implements CreditService {
 
     @Activate
     void activate(PrepayConfig config) {
-        PrepaySettings settings = PrepaySettings.from(config);
+        PrepaySettings settings;
+        try {
+            settings = PrepaySettings.from(config);
+        } catch (IllegalArgumentException e) {
+            logger.error("prepay not started, no credit token is accepted: {} - fix conf/org.metergate.prepay.cfg",
+                    e.getMessage());
+            throw e;
+        }
         if (settings.keys().isEmpty()) {
             logger.warn("no head-end public keys configured (headendPublicKeys in conf/org.metergate.prepay.cfg):"
                     + " every credit token is rejected as unknown-key until one is added");

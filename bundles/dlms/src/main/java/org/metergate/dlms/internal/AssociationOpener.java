@@ -84,7 +84,16 @@ final class AssociationOpener {
             throw new MeterException(Reason.CONFIGURATION, "cannot read the invocation counter of meter "
                     + settings.meterId() + ": " + e.getMessage() + " - check the data directory", e);
         }
-        long fromMeter = meterInvocationCounter();
+        long fromMeter;
+        try {
+            fromMeter = meterInvocationCounter();
+        } catch (MeterException e) {
+            if (!e.reason().isTransient()) {
+                throw e;
+            }
+            // the public association is short and cheap; one more try rides out a dropped or garbled answer
+            fromMeter = meterInvocationCounter();
+        }
         long first = Math.max(stored, fromMeter) + 1;
         if (first > MAX_COUNTER - TrafficObserver.WINDOW) {
             throw new MeterException(Reason.CONFIGURATION, "the invocation counter of meter " + settings.meterId()

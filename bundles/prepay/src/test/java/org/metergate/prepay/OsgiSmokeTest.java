@@ -80,7 +80,7 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the test shares the API classes with the bundles through the system bundle
         cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit", "ledger",
-                "outbox").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
+                "outbox", "state").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
         Framework felix = new FrameworkFactory().newFramework(cfg);
         felix.start();
         try {
@@ -128,6 +128,15 @@ class OsgiSmokeTest {
             }
             assertThat(first.stage()).as(first.detail()).isEqualTo(ReceiptStage.ACCEPTED);
             assertThat(ledger.find("osgi-1")).isPresent();
+
+            // the head-end bundle finds the low-credit threshold command by its service property
+            ServiceReference<?>[] commands = ctx.getServiceReferences(java.util.function.Function.class.getName(),
+                    "(metergate.command=set-low-credit-threshold)");
+            assertThat(commands).as("set-low-credit-threshold command published").hasSize(1);
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<String, String> command =
+                    (java.util.function.Function<String, String>) ctx.getService(commands[0]);
+            assertThat(command.apply("{\"meter\":\"nobody\",\"threshold\":100}")).contains("\"unknown-meter\"");
             while (sent.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

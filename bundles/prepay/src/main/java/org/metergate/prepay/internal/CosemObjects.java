@@ -9,11 +9,15 @@ final class CosemObjects {
     static final String TOKEN_GATEWAY = "0-0:19.40.0.255";
     static final String ACCOUNT = "0-0:19.0.0.255";
     static final String DISCONNECT_CONTROL = "0-0:96.3.10.255";
+    static final String STANDARD_EVENT_LOG = "0-0:99.98.0.255";
 
     static final CosemMethod TOKEN_ENTER = CosemMethod.of(115, TOKEN_GATEWAY, 1);
     static final CosemAttribute TOKEN_LAST = CosemAttribute.of(115, TOKEN_GATEWAY, 2);
     static final CosemAttribute TOKEN_STATUS = CosemAttribute.of(115, TOKEN_GATEWAY, 6);
     static final CosemAttribute AVAILABLE_CREDIT = CosemAttribute.of(111, ACCOUNT, 5);
+    static final CosemAttribute LOW_CREDIT_THRESHOLD = CosemAttribute.of(111, ACCOUNT, 16);
+    /** IC 7 buffer: {clock, event code} per entry, oldest first. */
+    static final CosemAttribute EVENT_LOG_BUFFER = CosemAttribute.of(7, STANDARD_EVENT_LOG, 2);
     static final CosemAttribute CONTROL_STATE = CosemAttribute.of(70, DISCONNECT_CONTROL, 3);
     static final CosemAttribute CONTROL_MODE = CosemAttribute.of(70, DISCONNECT_CONTROL, 4);
     static final CosemMethod REMOTE_RECONNECT = CosemMethod.of(70, DISCONNECT_CONTROL, 2);

@@ -47,8 +47,10 @@ final class CreditEngine implements CreditService {
     private final TokenChecker checker;
     private final ReceiptSink sink;
     private final TokenApplier applier;
+    private final MeterEvents events;
     private final Map<String, MeterQueue> queues = new ConcurrentHashMap<>();
     private final Set<String> queuedReported = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> eventFailures = new ConcurrentHashMap<>();
     private final Map<String, Receipt> rejections = new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
 
@@ -66,6 +68,13 @@ final class CreditEngine implements CreditService {
 
     CreditEngine(PrepaySettings settings, TokenLedger ledger, ReceiptSink sink, MeterDirectory meters, Clock clock,
             ScheduledExecutorService scheduler, TokenApplier.Pause pause, PrepayLog log) {
+        this(settings, ledger, sink, meters, clock, scheduler, pause, log, new MeterEvents(() -> null, clock, log));
+    }
+
+    /** @param events forwards the meter's credit and relay events after each token */
+    CreditEngine(PrepaySettings settings, TokenLedger ledger, ReceiptSink sink, MeterDirectory meters, Clock clock,
+            ScheduledExecutorService scheduler, TokenApplier.Pause pause, PrepayLog log, MeterEvents events) {
+        this.events = events;
         this.settings = settings;
         this.ledger = ledger;
         this.meters = meters;
@@ -232,6 +241,7 @@ final class CreditEngine implements CreditService {
                 }
                 try (CosemSession session = meter.get().open()) {
                     applier.apply(session, entry);
+                    forwardEvents(meterId, session);
                 }
                 synchronized (queue) {
                     queue.backoff = null;
@@ -240,6 +250,42 @@ final class CreditEngine implements CreditService {
                 reportUnreachable(entry, e);
                 retryLater(meterId, queue, entry);
                 return;
+            }
+        }
+    }
+
+    /** The token may have reconnected the meter: its events go out now rather than at the next event poll. */
+    private void forwardEvents(String meterId, CosemSession session) {
+        try {
+            events.forward(meterId, session);
+        } catch (MeterException | RuntimeException e) {
+            log.info("events of meter " + meterId + " not read after the token (" + e.getMessage()
+                    + "); the next event poll reads them");
+        }
+    }
+
+    /**
+     * Reads the event logs of the given meters that have no token waiting (those are read after their tokens).
+     * A meter in another session or not answering is skipped until the next poll.
+     */
+    void pollEvents(Iterable<String> meterIds) {
+        Map<String, Integer> open = openTokens();
+        for (String meterId : meterIds) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            Optional<CosemMeter> meter = meters.meter(meterId);
+            if (meter.isEmpty() || open.containsKey(meterId)) {
+                continue;
+            }
+            try (CosemSession session = meter.get().open()) {
+                events.forward(meterId, session);
+                eventFailures.remove(meterId);
+            } catch (MeterException | RuntimeException e) {
+                String problem = String.valueOf(e.getMessage());
+                if (!problem.equals(eventFailures.put(meterId, problem))) {
+                    log.info("event log of meter " + meterId + " not read: " + problem + "; tried again at the next poll");
+                }
             }
         }
     }

@@ -2,6 +2,9 @@
 package org.metergate.prepay.internal;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.credit.CreditService;
@@ -16,6 +20,9 @@ import org.metergate.api.credit.Receipt;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.meter.Meter;
 import org.metergate.api.outbox.Outbox;
+import org.metergate.api.state.MeterStateStore;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,6 +30,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -46,6 +54,18 @@ public class PrepayComponent implements CreditService {
 
     @Reference
     private Outbox outbox;
+
+    // the store publishes it with the outbox; without it meter events are not forwarded
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MeterStateStore states;
+
+    private ServiceRegistration<?> thresholdCommand;
+
+    /** Service property the head-end bundle routes commands by (cmd/{name}). */
+    static final String COMMAND_PROPERTY = "metergate.command";
+    /** Longest a head-end command may take, waiting for tokens in front of it included. */
+    static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
     private final Map<String, CosemMeter> meters = new ConcurrentHashMap<>();
     private volatile CreditEngine engine;
@@ -71,7 +91,7 @@ public class PrepayComponent implements CreditService {
     }
 
     @Activate
-    void activate(PrepayConfig config) {
+    void activate(BundleContext context, PrepayConfig config) {
         PrepaySettings settings;
         try {
             settings = PrepaySettings.from(config);
@@ -79,6 +99,12 @@ public class PrepayComponent implements CreditService {
             logger.error("prepay not started, no credit token is accepted: {} - fix conf/org.metergate.prepay.cfg",
                     e.getMessage());
             throw e;
+        }
+        int eventPoll = config.eventPollSeconds();
+        if (eventPoll < 0 || eventPoll > 86_400) {
+            logger.error("prepay not started: eventPollSeconds {} must be 0..86400 - fix conf/org.metergate.prepay.cfg",
+                    eventPoll);
+            throw new IllegalArgumentException("eventPollSeconds " + eventPoll + " must be 0..86400");
         }
         if (settings.keys().isEmpty()) {
             logger.warn("no head-end public keys configured (headendPublicKeys in conf/org.metergate.prepay.cfg):"
@@ -104,13 +130,27 @@ public class PrepayComponent implements CreditService {
             t.setDaemon(true);
             return t;
         });
-        engine = new CreditEngine(settings, ledger, new ReceiptSink(ledger, outbox, log),
-                id -> Optional.ofNullable(meters.get(id)), Clock.systemUTC(), scheduler, Thread::sleep, log);
+        MeterDirectory directory = id -> Optional.ofNullable(meters.get(id));
+        engine = new CreditEngine(settings, ledger, new ReceiptSink(ledger, outbox, log), directory,
+                Clock.systemUTC(), scheduler, Thread::sleep, log, new MeterEvents(() -> states, Clock.systemUTC(), log));
         engine.start();
+        if (eventPoll > 0) {
+            CreditEngine running = engine;
+            scheduler.scheduleWithFixedDelay(() -> running.pollEvents(List.copyOf(meters.keySet())), eventPoll,
+                    eventPoll, TimeUnit.SECONDS);
+        }
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(COMMAND_PROPERTY, LowCreditThresholdCommand.NAME);
+        thresholdCommand = context.registerService(Function.class.getName(), new LowCreditThresholdCommand(directory,
+                scheduler, settings.currency(), Duration.ofSeconds(1), COMMAND_LIMIT, log), properties);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        if (thresholdCommand != null) {
+            thresholdCommand.unregister();
+            thresholdCommand = null;
+        }
         engine = null;
         scheduler.shutdownNow();
         if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {

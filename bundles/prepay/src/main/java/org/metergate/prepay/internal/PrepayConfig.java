@@ -40,4 +40,9 @@ public @interface PrepayConfig {
     @AttributeDefinition(name = "Token processing limit (s)",
             description = "Longest wait for the meter to process an entered token before trying again later")
     int statusPollLimitSeconds() default 60;
+
+    @AttributeDefinition(name = "Event poll (s)",
+            description = "How often each DLMS meter's event log is read for low-credit, credit-exhausted, disconnect"
+                    + " and reconnect events (also read after every token); 0 = only after tokens, at most 86400")
+    int eventPollSeconds() default 60;
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.metergate.api.cosem.CosemData;
 import org.metergate.api.cosem.CosemSession;
@@ -95,19 +96,22 @@ final class TokenApplier {
         String statusText = CosemObjects.statusText(status);
         receipts.add(receipt(entry, ReceiptStage.METER_RESULT, statusText, null));
         receipts.add(receipt(entry, ReceiptStage.BALANCE, null, balance));
+        if (status == CosemObjects.EXECUTION_OK) {
+            // before DONE, so its receipt is in the same transaction; after a crash here the relay state is
+            // simply read again
+            reconnectIfDisconnected(session, entry).ifPresent(receipts::add);
+        }
         List<StoredReceipt> stored = ledger.update(entry.tokenId(), TokenState.DONE,
                 "meter-result " + statusText + ", balance " + balance, receipts);
         sink.publish(stored);
-        if (status == CosemObjects.EXECUTION_OK) {
-            reconnectIfDisconnected(session, entry);
-        }
     }
 
-    private void reconnectIfDisconnected(CosemSession session, LedgerEntry entry) {
+    /** Reconnects the relay when the mode allows it; returns the ready-for-reconnection receipt when one is due. */
+    private Optional<Receipt> reconnectIfDisconnected(CosemSession session, LedgerEntry entry) {
         try {
             int state = (int) session.get(CosemObjects.CONTROL_STATE).asLong();
             if (state == CosemObjects.CONNECTED) {
-                return;
+                return Optional.empty();
             }
             int mode = (int) session.get(CosemObjects.CONTROL_MODE).asLong();
             String detail;
@@ -116,7 +120,7 @@ final class TokenApplier {
                 session.action(CosemObjects.REMOTE_RECONNECT, CosemData.noParameter());
                 if (session.get(CosemObjects.CONTROL_STATE).asLong() == CosemObjects.CONNECTED) {
                     log.info("meter " + entry.meterId() + " reconnected after token " + entry.tokenId());
-                    return;
+                    return Optional.empty();
                 }
                 detail = "remote reconnection did not close the relay (control mode " + mode
                         + "); the customer may have to press the meter's button";
@@ -131,13 +135,13 @@ final class TokenApplier {
             } else {
                 log.info("meter " + entry.meterId() + " stays disconnected after token " + entry.tokenId()
                         + ": control mode " + mode + " allows no remote reconnection");
-                return;
+                return Optional.empty();
             }
-            sink.publish(ledger.addReceipts(entry.tokenId(),
-                    List.of(receipt(entry, ReceiptStage.READY_FOR_RECONNECTION, detail, null))));
+            return Optional.of(receipt(entry, ReceiptStage.READY_FOR_RECONNECTION, detail, null));
         } catch (MeterException | RuntimeException e) {
             log.warn("credit from token " + entry.tokenId() + " is on meter " + entry.meterId()
-                    + " but reconnecting it failed; use the reconnect command or the meter's button", e);
+                    + " but reconnecting it failed; the customer can use the meter's button", e);
+            return Optional.empty();
         }
     }
 

@@ -356,6 +356,18 @@ public final class GatewayUnderTest implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the framework like a clean shutdown and keeps the copy (data, conf), so {@link #start()} boots the same
+     * installation again: a gateway restart.
+     */
+    public void stop() throws Exception {
+        if (framework != null) {
+            framework.stop();
+            framework.waitForStop(Duration.ofSeconds(30).toMillis());
+            framework = null;
+        }
+    }
+
     /** Stops the framework, waits for it, and deletes the copy. */
     @Override
     public void close() throws Exception {

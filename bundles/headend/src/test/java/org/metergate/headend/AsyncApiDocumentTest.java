@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,73 @@ class AsyncApiDocumentTest {
                         "mg/v1/{gatewayId}/" + org.metergate.api.outbox.MessageKind.RECEIPT.topic(),
                         "mg/v1/{gatewayId}/" + org.metergate.api.outbox.MessageKind.STATUS.topic(),
                         "mg/v1/{gatewayId}/credit/tokens", "mg/v1/{gatewayId}/cmd/{command}");
+    }
+
+    @Test
+    void everySchemaFileIsPartOfTheDocumentAndEveryFileReferenceResolves() throws Exception {
+        String text = Files.readString(DOC);
+        JsonNode doc = new YAMLMapper().readTree(text);
+        List<String> fileRefs = new ArrayList<>();
+        collectFileRefs(doc, fileRefs);
+        assertThat(fileRefs).isNotEmpty().allSatisfy(ref -> assertThat(DOC.getParent().resolve(ref)).exists());
+
+        // each schema file is named by the document or referenced by another schema (reading.json by readings.json)
+        List<Path> schemaFiles;
+        try (Stream<Path> files = Files.list(ContractSchemas.DIR)) {
+            schemaFiles = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        StringBuilder schemaTexts = new StringBuilder();
+        for (Path f : schemaFiles) {
+            schemaTexts.append(Files.readString(f));
+        }
+        assertThat(schemaFiles).isNotEmpty().allSatisfy(f -> {
+            String name = f.getFileName().toString();
+            assertThat(text.contains("./schemas/" + name) || schemaTexts.indexOf("\"$ref\": \"" + name + "\"") >= 0
+                    || schemaTexts.indexOf("\"$ref\": \"" + ContractSchemas.BASE + name + "\"") >= 0)
+                    .as("schemas/%s is named in asyncapi.yaml or referenced by another schema", name).isTrue();
+        });
+    }
+
+    @Test
+    void dailyValuesAndClockDriftAreDescribed() throws Exception {
+        JsonNode doc = new YAMLMapper().readTree(Files.readString(DOC));
+        JsonNode schemas = doc.get("components").get("schemas");
+        assertThat(schemas.get("daily").get("schema").get("$ref").asString()).isEqualTo("./schemas/daily.json");
+        assertThat(schemas.get("clockDriftEvent").get("schema").get("$ref").asString())
+                .isEqualTo("./schemas/clock-drift-event.json");
+
+        // the examples of the document are valid instances of the schemas they illustrate
+        JsonNode readings = doc.get("components").get("messages").get("readings").get("examples");
+        JsonNode dailyBatch = null;
+        for (JsonNode example : readings) {
+            ContractSchemas.assertValid("readings.json", example.get("payload").toString());
+            if ("daily".equals(example.path("name").asString(""))) {
+                dailyBatch = example.get("payload");
+            }
+        }
+        assertThat(dailyBatch).as("a readings example with a daily document").isNotNull();
+        ContractSchemas.assertValid("daily.json", dailyBatch.get("readings").get(0).toString());
+        JsonNode drift = null;
+        for (JsonNode example : doc.get("components").get("messages").get("event").get("examples")) {
+            ContractSchemas.assertValid("events.json", example.get("payload").toString());
+            if ("clock-drift".equals(example.path("name").asString(""))) {
+                drift = example.get("payload");
+            }
+        }
+        assertThat(drift).as("an event example of a clock drift").isNotNull();
+        ContractSchemas.assertValid("clock-drift-event.json", drift.toString());
+    }
+
+    /** Every $ref that points at a file (not inside this document). */
+    private static void collectFileRefs(JsonNode node, List<String> refs) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isString() && !ref.asString().startsWith("#")) {
+                refs.add(ref.asString());
+            }
+            node.forEach(child -> collectFileRefs(child, refs));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectFileRefs(child, refs));
+        }
     }
 }

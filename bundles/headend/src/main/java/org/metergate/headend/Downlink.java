@@ -4,6 +4,7 @@ package org.metergate.headend;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.metergate.api.credit.CreditService;
@@ -33,8 +34,16 @@ final class Downlink {
     static final String GET_STATUS = "get-status";
     static final String READ_NOW = "read-now";
 
+    /**
+     * Service property naming the command a {@code java.util.function.Function<String, String>} service answers.
+     * The handler gets the request document as JSON text and returns {@code {"ok":true,"result":{...}}} or
+     * {@code {"ok":false,"error":{"code":"...","message":"..."}}}; the link adds the response envelope.
+     */
+    static final String COMMAND_PROPERTY = "metergate.command";
+
     private final Supplier<MeteringService> metering;
     private final Supplier<CreditService> credit;
+    private final Function<String, Function<String, String>> extraCommands;
     private final Outbox outbox;
     private final Supplier<LinkStatus> status;
     private final String version;
@@ -42,8 +51,15 @@ final class Downlink {
 
     Downlink(Supplier<MeteringService> metering, Supplier<CreditService> credit, Outbox outbox,
             Supplier<LinkStatus> status, String version, LinkLog log) {
+        this(metering, credit, name -> null, outbox, status, version, log);
+    }
+
+    Downlink(Supplier<MeteringService> metering, Supplier<CreditService> credit,
+            Function<String, Function<String, String>> extraCommands, Outbox outbox, Supplier<LinkStatus> status,
+            String version, LinkLog log) {
         this.metering = metering;
         this.credit = credit;
+        this.extraCommands = extraCommands;
         this.outbox = outbox;
         this.status = status;
         this.version = version;
@@ -78,14 +94,48 @@ final class Downlink {
                 case READ_NOW:
                     return readNow(responseId, requestId, request);
                 default:
+                    Function<String, String> handler = extraCommands.apply(name);
+                    if (handler != null) {
+                        return extra(responseId, name, requestId, handler, request);
+                    }
                     return Payloads.commandError(responseId, name, requestId, "unknown-command", "command '" + name
-                            + "' is not known to this gateway; supported: " + GET_STATUS + ", " + READ_NOW);
+                            + "' is not known to this gateway (or the bundle that runs it is not active); built in: "
+                            + GET_STATUS + ", " + READ_NOW);
             }
         } catch (RuntimeException e) {
             log.error("command " + name + " failed unexpectedly", e);
             return Payloads.commandError(responseId, name, requestId, "internal-error",
                     "the gateway could not run " + name + ": " + e);
         }
+    }
+
+    /** Runs a command another bundle publishes and wraps its answer in the response envelope. */
+    private JsonObject extra(String responseId, String name, String requestId, Function<String, String> handler,
+            JsonObject request) {
+        String answer = handler.apply(request.toString());
+        JsonObject o;
+        try {
+            JsonElement e = answer == null ? null : JsonParser.parseString(answer);
+            o = e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (JsonParseException e) {
+            o = null;
+        }
+        if (o == null || !o.has("ok") || !o.get("ok").isJsonPrimitive()) {
+            log.error("command " + name + " answered something that is not {ok, result|error}: "
+                    + abbreviate(String.valueOf(answer)), null);
+            return Payloads.commandError(responseId, name, requestId, "internal-error",
+                    "the gateway could not run " + name + ": its handler gave no usable answer");
+        }
+        if (o.get("ok").getAsBoolean()) {
+            JsonElement result = o.get("result");
+            return Payloads.commandOk(responseId, name, requestId, result == null ? new JsonObject() : result);
+        }
+        JsonObject error = o.has("error") && o.get("error").isJsonObject() ? o.getAsJsonObject("error")
+                : new JsonObject();
+        String code = stringField(error, "code");
+        String message = stringField(error, "message");
+        return Payloads.commandError(responseId, name, requestId, code == null ? "internal-error" : code,
+                message == null ? name + " failed" : message);
     }
 
     private JsonObject readNow(String responseId, String requestId, JsonObject request) {

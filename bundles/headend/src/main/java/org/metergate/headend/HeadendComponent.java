@@ -2,6 +2,9 @@
 package org.metergate.headend;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.meter.MeteringService;
@@ -51,6 +54,19 @@ public final class HeadendComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CreditService credit;
 
+    private final Map<String, Function<String, String>> extraCommands = new ConcurrentHashMap<>();
+
+    /** Commands other bundles answer, e.g. set-low-credit-threshold from the prepay bundle. */
+    @Reference(service = Function.class, target = "(" + Downlink.COMMAND_PROPERTY + "=*)",
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCommand(Function<String, String> handler, Map<String, Object> properties) {
+        extraCommands.put(String.valueOf(properties.get(Downlink.COMMAND_PROPERTY)), handler);
+    }
+
+    void removeCommand(Function<String, String> handler, Map<String, Object> properties) {
+        extraCommands.remove(String.valueOf(properties.get(Downlink.COMMAND_PROPERTY)), handler);
+    }
+
     private volatile HeadendLink link;
     private volatile String misconfiguration;
 
@@ -68,7 +84,7 @@ public final class HeadendComponent {
             return;
         }
         misconfiguration = null;
-        link = new HeadendLink(settings, identity, outbox, () -> metering, () -> credit, log,
+        link = new HeadendLink(settings, identity, outbox, () -> metering, () -> credit, extraCommands::get, log,
                 context.getBundle().getVersion().toString(), Clock.systemUTC());
         link.start();
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -82,6 +83,15 @@ public final class HeadendLink implements AutoCloseable {
     public HeadendLink(HeadendSettings settings, DeviceIdentity identity, Outbox outbox,
             Supplier<MeteringService> metering, Supplier<CreditService> credit, LinkLog log, String version,
             Clock clock) {
+        this(settings, identity, outbox, metering, credit, name -> null, log, version, clock);
+    }
+
+    /**
+     * @param extraCommands command handlers other bundles publish, by command name ({@link Downlink#COMMAND_PROPERTY})
+     */
+    public HeadendLink(HeadendSettings settings, DeviceIdentity identity, Outbox outbox,
+            Supplier<MeteringService> metering, Supplier<CreditService> credit,
+            Function<String, Function<String, String>> extraCommands, LinkLog log, String version, Clock clock) {
         this.settings = settings;
         this.identity = identity;
         this.outbox = outbox;
@@ -90,7 +100,7 @@ public final class HeadendLink implements AutoCloseable {
         this.version = version;
         this.clock = clock;
         this.planner = new UplinkPlanner(outbox, settings.batchMaxReadings(), settings.batchMaxAge(), log);
-        this.downlink = new Downlink(metering, credit, outbox, this::status, version, log);
+        this.downlink = new Downlink(metering, credit, extraCommands, outbox, this::status, version, log);
         this.commands = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
                 r -> {
                     Thread t = new Thread(r, "metergate-headend-commands");

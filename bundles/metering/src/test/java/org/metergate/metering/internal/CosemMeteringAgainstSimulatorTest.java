@@ -267,6 +267,51 @@ class CosemMeteringAgainstSimulatorTest {
         assertThat(profileImports()).hasSize(7 * 96);
     }
 
+    @Test
+    void everyDocumentQueuedForTheHeadEndMatchesTheMqttContract() throws Exception {
+        MeterPoller poller = poller(driver());
+        gatewayAhead = Duration.ofMillis(45_500); // meter 45.5 s behind: a clock-drift event
+        poller.attempt();
+        gatewayAhead = Duration.ZERO;
+        sim.clock().advance(Duration.ofDays(1));
+        poller.attempt();
+
+        List<String> batchElements = new ArrayList<>();
+        int daily = 0;
+        int drift = 0;
+        for (OutboxMessage m : all()) {
+            String payload = m.payload();
+            if (m.kind() == MessageKind.EVENT) {
+                // the link adds the msgId when it sends the event
+                String sent = "{\"msgId\":\"" + m.msgId() + "\"," + payload.substring(1);
+                assertThat(MqttContract.errors("events.json", sent)).as(sent).isEmpty();
+                if (payload.contains("\"type\":\"clock-drift\"")) {
+                    drift++;
+                    assertThat(MqttContract.errors("clock-drift-event.json", sent)).as(sent).isEmpty();
+                    assertThat(payload).contains("\"driftSeconds\":-45.5");
+                }
+            } else if (payload.startsWith("{\"schema\":\"daily/v1\"")) {
+                daily++;
+                assertThat(MqttContract.errors("daily.json", payload)).as(payload).isEmpty();
+                batchElements.add(payload);
+            } else {
+                assertThat(m.kind()).isEqualTo(MessageKind.READING);
+                assertThat(payload).startsWith("[").endsWith("]");
+                batchElements.add(payload.substring(1, payload.length() - 1));
+            }
+        }
+        assertThat(drift).isEqualTo(1);
+        assertThat(daily).isEqualTo(8);
+        // the link puts readings and daily documents, as queued, into readings/v1 batches
+        String batch = "{\"schema\":\"readings/v1\",\"msgId\":\"b1\",\"readings\":[" + String.join(",", batchElements)
+                + "]}";
+        assertThat(MqttContract.errors("readings.json", batch)).isEmpty();
+        // and the validator is not blind: a daily document without its zone is refused
+        String broken = all().stream().map(OutboxMessage::payload).filter(p -> p.contains("daily/v1")).findFirst()
+                .orElseThrow().replaceFirst(",\"zone\":\"[^\"]*\"", "");
+        assertThat(MqttContract.errors("daily.json", broken)).isNotEmpty();
+    }
+
     private List<String> lastRoutineStatuses() throws Exception {
         List<OutboxMessage> routine = all().stream().filter(m -> m.retention() == Retention.ROUTINE).toList();
         String payload = routine.get(routine.size() - 1).payload();

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,7 @@ public final class HeadendSimulator implements AutoCloseable {
     private final String clientId;
     private final boolean shared;
     private final Consumer<Observation> listener;
+    private final List<Consumer<Observation>> extraListeners = new CopyOnWriteArrayList<>();
     private final MessageLedger ledger = new MessageLedger();
     private final MqttAsyncClient client;
     private final CommandChannel commands;
@@ -218,12 +220,17 @@ public final class HeadendSimulator implements AutoCloseable {
                 commands.answered(p.getCorrelationData(), o.get());
             }
             o.ifPresent(observation -> {
-                try {
-                    listener.accept(observation);
-                } catch (RuntimeException e) {
-                    // a faulty listener must not make Paho drop the connection
-                }
+                notify(listener, observation);
+                extraListeners.forEach(l -> notify(l, observation));
             });
+        }
+
+        private void notify(Consumer<Observation> l, Observation observation) {
+            try {
+                l.accept(observation);
+            } catch (RuntimeException e) {
+                // a faulty listener must not make Paho drop the connection
+            }
         }
 
         @Override
@@ -275,6 +282,21 @@ public final class HeadendSimulator implements AutoCloseable {
     /** Publishes a signed credit token (JWS compact) to {@code mg/v1/<gateway>/credit/tokens}; returns its msgId. */
     public String sendToken(String gateway, String jws, Duration timeout) throws MqttException {
         return commands.sendToken(gateway, jws, timeout);
+    }
+
+    /**
+     * Adds a listener (called on the MQTT thread, like the builder's; keep it short and never wait in it) for
+     * every message accepted from now on; closing the returned handle removes it.
+     */
+    public Listening addListener(Consumer<Observation> l) {
+        extraListeners.add(l);
+        return () -> extraListeners.remove(l);
+    }
+
+    /** A listener added with {@link #addListener}; {@link #close()} removes it. */
+    public interface Listening extends AutoCloseable {
+        @Override
+        void close();
     }
 
     // ---- queries -----------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar metergate-headend.jar run|read-now|status|send-token ...} */
+/** {@code java -jar metergate-headend.jar run|read-now|status|send-token|pay|emergency|sts|signing-key|sign-csr ...} */
 @Command(name = "metergate-headend", mixinStandardHelpOptions = true, version = "Metergate head-end simulator 0.1.0",
         description = "Head-end simulator: an MQTT 5 broker (mutual TLS, one topic tree per gateway) and a head-end "
                 + "that shows what the gateways send and sends them commands.",
         subcommands = {RunCommand.class, CommandCommands.ReadNow.class, CommandCommands.Status.class,
-            CommandCommands.SendToken.class, SignCsrCommand.class})
+            CommandCommands.SendToken.class, TokenCommands.Pay.class, TokenCommands.Emergency.class,
+            TokenCommands.Sts.class, SigningKeyCommand.class, SignCsrCommand.class})
 public final class HeadendCli implements Runnable {
 
     @CommandLine.Spec

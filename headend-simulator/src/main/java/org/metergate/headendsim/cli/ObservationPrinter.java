@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.metergate.headendsim.Observation;
+import org.metergate.headendsim.credit.TokenReceipt;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -42,10 +43,9 @@ final class ObservationPrinter {
                 }
             }
             case "events" -> out.add(prefix + "event " + text(p, "type") + meter(p) + detail(p));
-            case "credit/receipts" -> out.add(prefix + "receipt token " + text(p, "token") + meter(p) + " "
-                    + text(p, "stage") + (p.has("balance") && !p.get("balance").isJsonNull()
-                            ? " balance " + p.get("balance").getAsString() + " " + opt(p, "currency") : "")
-                    + detail(p));
+            case "credit/receipts" -> out.add(prefix + TokenReceipt.from(o)
+                    .map(r -> "receipt token " + r.token() + meter(p) + " " + r.describe())
+                    .orElse("receipt without a stage: " + shorten(o.raw())));
             case "status" -> out.add(prefix + status(p) + (o.retained() ? " (retained)" : ""));
             default -> {
                 if (o.topic().startsWith("cmd/")) {

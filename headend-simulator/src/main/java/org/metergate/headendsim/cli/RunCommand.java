@@ -2,18 +2,33 @@
 package org.metergate.headendsim.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.metergate.headendsim.EmbeddedBroker;
 import org.metergate.headendsim.HeadendSimulator;
 import org.metergate.headendsim.Observation;
 import org.metergate.headendsim.OrderingViolation;
 import org.metergate.headendsim.Pki;
+import org.metergate.headendsim.credit.BalanceWatcher;
+import org.metergate.headendsim.credit.CreditTokenIssuer;
+import org.metergate.headendsim.credit.CustomerRule;
+import org.metergate.headendsim.credit.CustomerRules;
+import org.metergate.headendsim.credit.Money;
+import org.metergate.headendsim.credit.TokenSigningKey;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,12 +41,26 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Start the MQTT broker and the head-end; print readings, events, receipts and status changes.")
 final class RunCommand implements Callable<Integer> {
 
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
     @Mixin
     ConnectionOptions connection;
 
     @Option(names = "--gateway", paramLabel = "ID", description = "Make a client identity (certificate CN = ID) for "
             + "this gateway in the PKI directory if it has none; repeatable.")
     List<String> gateways = new ArrayList<>();
+
+    @Option(names = "--customers", paramLabel = "FILE", description = "Customer rules (properties): low-balance "
+            + "notification levels and auto-recharge per meter; see docs/headend-simulator.md.")
+    Path customers;
+
+    @Option(names = "--balance-obis", defaultValue = BalanceWatcher.DEFAULT_BALANCE_OBIS, paramLabel = "OBIS",
+            description = "The reading that carries a meter's available credit (default: ${DEFAULT-VALUE}).")
+    String balanceObis;
+
+    @Option(names = "--valid-hours", defaultValue = "24", paramLabel = "H",
+            description = "Lifetime of automatic top-up tokens (default: ${DEFAULT-VALUE}).")
+    int validHours;
 
     @Option(names = "--shared", description = "Subscribe as the shared subscription $share/headend/... (several "
             + "head-ends split the load).")
@@ -47,6 +76,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        List<CustomerRule> rules = customers == null ? List.of() : CustomerRules.read(customers);
+        if (validHours < 1) {
+            throw new IllegalArgumentException("--valid-hours must be 1 or more, got " + validHours);
+        }
+        TokenSigningKey signingKey = TokenSigningKey.openOrCreate(connection.pkiDir);
+        BalanceWatcher watcher = new BalanceWatcher(rules, new CreditTokenIssuer(signingKey, Clock.systemUTC(),
+                Duration.ofHours(validHours)), Clock.systemUTC(), balanceObis);
         Pki pki = null;
         EmbeddedBroker.Builder builder;
         if (connection.insecurePlaintext) {
@@ -57,14 +93,24 @@ final class RunCommand implements Callable<Integer> {
             builder = EmbeddedBroker.mutualTls(pki);
             describePki(out, pki);
         }
+        out.println("credit tokens signed with key " + signingKey.kid() + " (public key: "
+                + signingKey.publicKeyFile().toAbsolutePath() + ")");
+        for (CustomerRule r : rules) {
+            out.println("  customer " + r.customer() + ": " + describe(r));
+        }
         EmbeddedBroker broker = builder.port(connection.port).build().start();
         HeadendSimulator headend = null;
         try {
             ObservationPrinter printer = new ObservationPrinter();
             AtomicReference<HeadendSimulator> self = new AtomicReference<>();
             AtomicInteger violationsShown = new AtomicInteger();
+            // automatic top-ups are sent from their own thread: no waiting on the MQTT thread
+            ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "auto-recharge"));
             HeadendSimulator.Builder hb = HeadendSimulator.connectTo(broker.uri()).sharedSubscription(shared)
-                    .listener(o -> print(out, printer, o, self.get(), violationsShown));
+                    .listener(o -> {
+                        print(out, printer, o, self.get(), violationsShown);
+                        act(out, watcher, watcher.observe(o), self, sender);
+                    });
             if (pki != null) {
                 hb.tls(pki.sslContext(pki.identityFor(Pki.HEADEND_CN)));
             }
@@ -74,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             HeadendSimulator h = headend;
             stop = () -> {
+                sender.shutdownNow();
                 h.close();
                 broker.close();
                 stopped.countDown();
@@ -106,6 +153,51 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         stop.run();
+    }
+
+    private static String describe(CustomerRule r) {
+        StringBuilder b = new StringBuilder("meter " + r.meter());
+        if (r.gateway() != null) {
+            b.append(" on ").append(r.gateway());
+        }
+        if (!r.tokenMeter().equals(r.meter())) {
+            b.append(" (tokens name it ").append(r.tokenMeter()).append(')');
+        }
+        if (!r.notifyBelowMinor().isEmpty()) {
+            b.append(", notify below ").append(String.join(", ", r.notifyBelowMinor().stream()
+                    .map(m -> Money.format(m, r.currency())).toList())).append(' ').append(r.currency());
+        }
+        if (r.autoRecharge()) {
+            b.append(", auto-recharge ").append(Money.format(r.rechargeAmountMinor(), r.currency())).append(' ')
+                    .append(r.currency()).append(" below ").append(Money.format(r.rechargeBelowMinor(), r.currency()));
+        }
+        return b.toString();
+    }
+
+    private static void act(PrintWriter out, BalanceWatcher watcher, List<BalanceWatcher.Action> actions,
+            AtomicReference<HeadendSimulator> self, ExecutorService sender) {
+        for (BalanceWatcher.Action a : actions) {
+            out.println(CLOCK.format(Instant.now()) + " " + a.describe());
+            if (a instanceof BalanceWatcher.AutoRecharge recharge) {
+                sender.execute(() -> {
+                    try {
+                        HeadendSimulator headend = self.get();
+                        if (headend == null) {
+                            throw new IllegalStateException("the head-end is still starting");
+                        }
+                        headend.sendToken(recharge.gateway(), recharge.token().compact(), Duration.ofSeconds(15));
+                    } catch (MqttException | RuntimeException e) {
+                        watcher.notSent(recharge.token().id());
+                        synchronized (out) {
+                            out.println("auto-recharge token " + recharge.token().id() + " could not be sent to "
+                                    + recharge.gateway() + ": " + e.getMessage() + "; it is not retried, pay by hand");
+                            out.flush();
+                        }
+                    }
+                });
+            }
+        }
+        out.flush();
     }
 
     private void describePki(PrintWriter out, Pki pki) throws Exception {

@@ -36,7 +36,7 @@ class ObservationPrinterTest {
                 .containsExactly("12:34:56 gw1 event low-credit meter m1: below 5.00");
         assertThat(printer.lines(obs("credit/receipts",
                 "{\"token\":\"t1\",\"meter\":\"m1\",\"stage\":\"balance\",\"balance\":2500,\"currency\":\"EUR\"}")))
-                .containsExactly("12:34:56 gw1 receipt token t1 meter m1 balance balance 2500 EUR");
+                .containsExactly("12:34:56 gw1 receipt token t1 meter m1 balance: 25.00 EUR");
         assertThat(printer.lines(obs("status", "{\"state\":\"offline\",\"reason\":\"link-lost\"}")))
                 .containsExactly("12:34:56 gw1 status offline (link-lost)");
     }

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.console.internal;
+
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.metergate.security.testing.TestHeadendPki;
+
+/**
+ * The console as it runs in the gateway, outside OSGi: the real servlet and the real console connector on a Jetty
+ * server that also has a second, plain connector (as Felix's own one), HTTPS with a commissioned device keystore.
+ */
+final class ConsoleServer implements AutoCloseable {
+
+    /** Low for test speed; {@link CredentialsTest} checks the production count. */
+    static final int TEST_ITERATIONS = 1_000;
+    static final String GATEWAY_ID = "gw-7";
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
+    final Path directory;
+    final Credentials credentials;
+    final TestHeadendPki headend;
+    private final Server server;
+    private final ServerConnector console;
+    private final ServerConnector other;
+    private final boolean secure;
+
+    ConsoleServer(Path temp, boolean developmentHttp, Supplier<GatewayStatus> status) throws Exception {
+        ConsoleSettings settings = new ConsoleSettings(8443, "127.0.0.1", developmentHttp, Duration.ofMinutes(15),
+                Duration.ofHours(8), 5, Duration.ofSeconds(30));
+        SecureRandom random = new SecureRandom();
+        directory = temp.resolve("data").resolve(ConsoleDirectory.NAME);
+        credentials = Credentials.open(new OwnerOnlyFiles(directory), new PasswordHash(random, TEST_ITERATIONS),
+                new SetupCodes(random));
+        headend = new TestHeadendPki("Head-end CA");
+        SSLContext tls = developmentHttp ? null
+                : headend.commission(temp.resolve("security"), GATEWAY_ID).clientTlsContext();
+        secure = !developmentHttp;
+
+        ConsoleServlet servlet = new ConsoleServlet(credentials,
+                new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
+                new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status, secure);
+        server = new Server(new QueuedThreadPool(16, 4));
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(servlet), "/*");
+        server.setHandler(context);
+        other = new ServerConnector(server, 1, 1);
+        other.setHost("127.0.0.1");
+        other.setPort(0);
+        server.addConnector(other);
+        console = (ServerConnector) new ConsoleConnectorFactory(settings, tls, 0).createConnector(server);
+        server.addConnector(console);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create((secure ? "https" : "http") + "://127.0.0.1:" + console.getLocalPort() + "/");
+    }
+
+    URI otherConnectorUri() {
+        return URI.create("http://127.0.0.1:" + other.getLocalPort() + "/");
+    }
+
+    String consoleHost() {
+        return console.getHost();
+    }
+
+    Browser browser() throws GeneralSecurityException {
+        return new Browser(uri(), secure ? trustingTheDevice() : null);
+    }
+
+    /**
+     * What a technician does on first contact: trust the certificate the gateway presents after checking it. Here
+     * the check is that the head-end CA issued it for this gateway id; no host name check (the URL is an address).
+     * An extended trust manager, so the JDK adds no host name check of its own.
+     */
+    SSLContext trustingTheDevice() throws GeneralSecurityException {
+        X509Certificate ca = headend.certificate();
+        X509ExtendedTrustManager pin = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                try {
+                    chain[0].verify(ca.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    throw new CertificateException("not issued by the head-end CA", e);
+                }
+                if (!chain[0].getSubjectX500Principal().getName().contains("CN=" + GATEWAY_ID)) {
+                    throw new CertificateException("not the certificate of " + GATEWAY_ID);
+                }
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("client side only");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                throw new CertificateException("client side only");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                throw new CertificateException("client side only");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {pin}, new SecureRandom());
+        return context;
+    }
+
+    String setupCode() {
+        return credentials.setupCode().orElseThrow();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -75,8 +75,8 @@ final class LowCreditThresholdCommand implements Function<String, String> {
             CosemMeter meter = meters.meter(meterId).orElseThrow(() -> new Failure("unknown-meter",
                     "meter " + meterId + " is not a DLMS meter of this gateway (or its driver is not running)"));
             Map<String, Object> result = onWorker(meterId, () -> write(meter, meterId, threshold));
-            log.info("low-credit threshold of meter " + meterId + " set to " + result.get("threshold") + " "
-                    + currency);
+            log.info("low-credit threshold of meter " + meterId + " set to " + result.get("threshold")
+                    + " minor units of " + currency);
             return ok(result);
         } catch (Failure f) {
             return error(f.code, f.getMessage());

@@ -196,6 +196,12 @@ class DebianPackageIT {
             dpkg("--install", deb.file.toString());
             assertThat(installedVersion()).isEqualTo(version);
             assertServiceUserAndDirectories();
+            if (ExternalCommand.onPath("systemd-analyze")) {
+                // systemd's own check of the installed unit: unknown keys or bad values are warnings only
+                String verify = ExternalCommand.run(Duration.ofSeconds(60), "systemd-analyze", "verify", UNIT_PATH)
+                        .orFail().output;
+                assertThat(verify).as("systemd-analyze verify").doesNotContain("metergate.service:");
+            }
 
             // a local change to a conffile: the store keeps its database under another name
             Path storeConfig = CONF.resolve("org.metergate.store.cfg");

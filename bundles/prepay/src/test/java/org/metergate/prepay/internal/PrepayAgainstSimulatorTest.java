@@ -25,6 +25,7 @@ import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.credit.ReceiptStage;
 import org.metergate.api.ledger.LedgerEntry;
+import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.OutboxMessage;
@@ -52,7 +53,7 @@ class PrepayAgainstSimulatorTest {
     Path stateDir;
 
     private final TestTokens tokens = new TestTokens();
-    private final InMemoryTokenLedger ledger = new InMemoryTokenLedger();
+    private final TokenLedger ledger = MemoryLedgers.create();
     private final ListOutbox outbox = new ListOutbox();
     private DlmsSimulator sim;
     private DlmsMeter meter;

@@ -23,6 +23,15 @@ public final class DlmsDrivers {
     /** A driver for meter {@code meterId} on a DLMS wrapper port of 127.0.0.1, with these keys. */
     public static CosemMeter tcp(String meterId, int port, byte[] authenticationKey, byte[] encryptionKey,
             Path dataDir) {
+        return tcp(meterId, port, authenticationKey, encryptionKey, dataDir, Map.of());
+    }
+
+    /**
+     * As {@link #tcp(String, int, byte[], byte[], Path)}, with further configuration values by their key
+     * ({@code tcpFraming}, {@code responseTimeoutMs}, {@code retries}, ...) overriding the defaults.
+     */
+    public static CosemMeter tcp(String meterId, int port, byte[] authenticationKey, byte[] encryptionKey,
+            Path dataDir, Map<String, Object> settings) {
         Map<String, byte[]> keys = new HashMap<>();
         keys.put(MeterKeys.AUTHENTICATION, authenticationKey.clone());
         keys.put(MeterKeys.ENCRYPTION, encryptionKey.clone());
@@ -38,8 +47,9 @@ public final class DlmsDrivers {
                 throw new UnsupportedOperationException("keys are fixed in this test");
             }
         };
-        Map<String, Object> values = Map.of("meterId", meterId, "link", "tcp://127.0.0.1:" + port,
-                "responseTimeoutMs", 3000);
+        Map<String, Object> values = new HashMap<>(Map.of("meterId", meterId, "link", "tcp://127.0.0.1:" + port,
+                "responseTimeoutMs", 3000));
+        values.putAll(settings);
         DlmsMeterConfig config = (DlmsMeterConfig) Proxy.newProxyInstance(DlmsMeterConfig.class.getClassLoader(),
                 new Class<?>[] {DlmsMeterConfig.class}, (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {

@@ -78,7 +78,61 @@ final class SchemaMigrations {
                         uplinked      INTEGER NOT NULL
                     )""",
                     "CREATE INDEX token_receipts_token ON token_receipts(token_id, id)",
-                    "CREATE INDEX token_receipts_pending ON token_receipts(id) WHERE uplinked = 0")));
+                    "CREATE INDEX token_receipts_pending ON token_receipts(id) WHERE uplinked = 0")),
+            new Migration(4, "compact outbox", SchemaMigrations::compactOutbox));
+
+    /** Name and key of the per-file random part of message ids (schema 4). */
+    static final String IDENTITY_TABLE = "store_identity";
+    static final String MSG_ID_PREFIX_KEY = "outbox.msgIdPrefix";
+
+    /**
+     * Schema 4: kind and retention as small codes, no stored or indexed random id per message (ids are derived
+     * from the sequence, see {@link MessageIds}; ids of rows written before keep their text in
+     * {@code legacy_id}), payload as text or deflate. Rebuilds the table: SQLite cannot drop a UNIQUE column
+     * constraint. The AUTOINCREMENT counter is carried over, so no sequence (and no id) is ever reused.
+     */
+    private static void compactOutbox(Connection c) throws SQLException {
+        MessageIds ids = new MessageIds(MessageIds.newPrefix());
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + IDENTITY_TABLE + " (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+            s.execute("INSERT INTO " + IDENTITY_TABLE + " VALUES ('" + MSG_ID_PREFIX_KEY + "', '" + ids.prefix() + "')");
+            s.execute("CREATE TABLE outbox_v4 (\n"
+                    + "    seq           INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                    + "    kind          INTEGER NOT NULL,\n"
+                    + "    meter_id      TEXT,\n"
+                    + "    retention     INTEGER NOT NULL,\n"
+                    + "    created_at    INTEGER NOT NULL,\n"
+                    + "    payload_bytes INTEGER NOT NULL,\n"
+                    + "    encoding      INTEGER NOT NULL,\n"
+                    + "    payload       BLOB    NOT NULL,\n"
+                    + "    legacy_id     TEXT,\n"
+                    + "    msg_id        TEXT GENERATED ALWAYS AS (" + ids.sqlExpression("seq", "legacy_id") + ") VIRTUAL\n"
+                    + ")");
+            s.execute("INSERT INTO outbox_v4 (seq, kind, meter_id, retention, created_at, payload_bytes, encoding,"
+                    + " payload, legacy_id) SELECT seq, " + OutboxCodes.kindCaseSql("kind") + ", meter_id, "
+                    + OutboxCodes.retentionCaseSql("retention") + ", created_at, payload_bytes, "
+                    + PayloadCodec.TEXT + ", payload, msg_id FROM outbox ORDER BY seq");
+            s.execute("DELETE FROM sqlite_sequence WHERE name = 'outbox_v4'");
+            s.execute("INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_v4', seq FROM sqlite_sequence"
+                    + " WHERE name = 'outbox'");
+            s.execute("DROP TABLE outbox");
+            s.execute("ALTER TABLE outbox_v4 RENAME TO outbox");
+            s.execute("CREATE INDEX outbox_routine ON outbox(seq) WHERE retention = " + OutboxCodes.ROUTINE);
+            s.execute("CREATE INDEX outbox_priority ON outbox(seq) WHERE kind <> " + OutboxCodes.READING);
+            s.execute("CREATE INDEX outbox_legacy_id ON outbox(legacy_id) WHERE legacy_id IS NOT NULL");
+        }
+    }
+
+    /** The random part of this file's message ids, written by migration 4. */
+    static MessageIds messageIds(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM " + IDENTITY_TABLE
+                + " WHERE name = '" + MSG_ID_PREFIX_KEY + "'")) {
+            if (!rs.next()) {
+                throw new SQLException("the database has no " + MSG_ID_PREFIX_KEY + " in " + IDENTITY_TABLE);
+            }
+            return new MessageIds(rs.getString(1));
+        }
+    }
 
     static Step sql(String... statements) {
         return c -> {

@@ -78,6 +78,9 @@ final class SqliteDatabase {
     private static Connection connect(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        // otherwise the driver runs a regex and a "SELECT last_insert_rowid()" after every INSERT; the store
+        // knows its keys (it assigns the outbox sequence) or asks with RETURNING
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         return source.getConnection();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.store.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,13 +11,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Collectors;
 
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
@@ -44,6 +43,11 @@ import org.metergate.api.state.PendingMessage;
  * to that thread, which commits every append waiting at that moment (up to {@code groupCommitMaxBatch},
  * waiting at most {@code groupCommitMaxDelay} for more) in one transaction, and returns only after that
  * commit was synced to disk. Concurrent appenders thus share one fsync instead of paying one each.
+ *
+ * <p>The append path is kept lean because the store thread is the bottleneck: statements are prepared once
+ * and reused, payloads are encoded (and large ones compressed) on the appender's thread, and a message
+ * needs no random id or id index (see {@link MessageIds}); the only per-row indexes are the two small partial
+ * ones (routine rows for the drop policy, non-reading rows for priority reads).
  */
 final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
 
@@ -72,10 +76,10 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         void run(Connection c) throws SQLException;
     }
 
-    private static final String COLUMNS = "seq, msg_id, kind, meter_id, retention, created_at, payload";
-    private static final String INSERT = "INSERT INTO outbox (" + COLUMNS
-            + ", payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ACK_CHUNK = 500;
+    private static final String COLUMNS = "seq, kind, meter_id, retention, created_at, payload_bytes, encoding,"
+            + " payload, legacy_id";
+    private static final String INSERT = "INSERT INTO outbox (seq, kind, meter_id, retention, created_at,"
+            + " payload_bytes, encoding, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Settings settings;
     private final Clock clock;
@@ -83,8 +87,17 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread storeThread;
+    /**
+     * Wakes the appenders of committed batches. Waking a blocked thread costs several microseconds, as much as
+     * inserting its row; done here, it overlaps with the store thread's next batch instead of delaying it.
+     */
+    private final Thread completer;
+    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>();
     private final Connection connection;
     private final Statement tx;
+    private final Statements statements;
+    private final MessageIds ids;
+    private final PayloadCodec codec = new PayloadCodec();
     private boolean closed;
     private Task carried;
 
@@ -96,8 +109,11 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
     private volatile long droppedRoutine;
     private volatile String lastError;
     private volatile long transactions;
-    /** Callers inside append(): the store thread stops waiting for more once all of them are in the batch. */
-    private final AtomicInteger appending = new AtomicInteger();
+    /**
+     * Appends submitted and not yet completed: once the batch holds all of them, nobody else is about to
+     * append and the store thread commits without waiting.
+     */
+    private final AtomicInteger pendingAppends = new AtomicInteger();
     private DropReport lastReport;
 
     private SqliteOutbox(Settings settings, Clock clock, SqliteDatabase.Opened opened) throws SQLException {
@@ -106,9 +122,14 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         this.planner = new CapacityPlanner(settings.limits());
         this.connection = opened.connection();
         this.tx = connection.createStatement();
+        this.statements = new Statements(connection);
+        this.ids = SchemaMigrations.messageIds(connection);
         loadCounters();
         this.storeThread = new Thread(this::serve, "metergate-store " + settings.file().getFileName());
         this.storeThread.setDaemon(true);
+        this.completer = new Thread(this::completeCommitted, "metergate-store-completer "
+                + settings.file().getFileName());
+        this.completer.setDaemon(true);
     }
 
     /**
@@ -124,6 +145,7 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
             SqliteDatabase.closeQuietly(opened.connection());
             throw SqliteErrors.map(e, settings.file(), "reading the outbox");
         }
+        outbox.completer.start();
         outbox.storeThread.start();
         if (opened.quarantinedAs() != null) {
             outbox.reportQuarantine(opened);
@@ -152,14 +174,15 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(payload, "payload");
-        AppendTask task = new AppendTask(kind, meterId, retention, payload);
-        appending.incrementAndGet();
+        AppendTask task = new AppendTask(kind, meterId, retention, codec.encode(payload), payload);
+        pendingAppends.incrementAndGet();
         try {
             submit(task);
-            return await(task.done);
-        } finally {
-            appending.decrementAndGet();
+        } catch (OutboxException e) {
+            pendingAppends.decrementAndGet();
+            throw e;
         }
+        return await(task.done);
     }
 
     @Override
@@ -167,16 +190,18 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         if (kinds.isEmpty() || max <= 0) {
             return List.of();
         }
-        String in = kinds.stream().map(k -> "'" + k.name() + "'").collect(Collectors.joining(","));
+        int mask = 0;
+        for (MessageKind k : kinds) {
+            mask |= 1 << OutboxCodes.code(k);
+        }
+        int kindMask = mask;
         return call("reading the oldest messages", () -> {
             List<OutboxMessage> out = new ArrayList<>(Math.min(max, 1024));
-            try (PreparedStatement q = connection.prepareStatement("SELECT " + COLUMNS
-                    + " FROM outbox WHERE kind IN (" + in + ") ORDER BY seq LIMIT ?")) {
-                q.setInt(1, max);
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(message(rs));
-                    }
+            PreparedStatement q = statements.oldest(kindMask);
+            q.setInt(1, max);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(message(rs));
                 }
             }
             return out;
@@ -185,44 +210,68 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
 
     @Override
     public void acknowledge(Collection<String> msgIds) throws OutboxException {
-        List<String> ids = List.copyOf(msgIds);
-        if (ids.isEmpty()) {
+        List<String> given = List.copyOf(msgIds);
+        if (given.isEmpty()) {
             return;
         }
-        call("removing " + ids.size() + " acknowledged messages", () -> {
-            long removed = 0;
-            long removedBytes = 0;
+        call("removing " + given.size() + " acknowledged messages", () -> {
+            long[] sequences = new long[given.size()];
+            int n = 0;
+            List<String> legacy = new ArrayList<>();
+            for (String id : given) {
+                long sequence = ids.sequence(id);
+                if (sequence >= 0) {
+                    sequences[n++] = sequence;
+                } else {
+                    legacy.add(id);
+                }
+            }
+            long[] removed = new long[2]; // messages, payload bytes
             begin();
             try {
-                for (int from = 0; from < ids.size(); from += ACK_CHUNK) {
-                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ACK_CHUNK));
-                    String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-                    try (PreparedStatement sum = connection.prepareStatement(
-                            "SELECT count(*), total(payload_bytes) FROM outbox WHERE msg_id IN (" + marks + ")");
-                            PreparedStatement delete = connection.prepareStatement(
-                                    "DELETE FROM outbox WHERE msg_id IN (" + marks + ")")) {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            sum.setString(i + 1, chunk.get(i));
-                            delete.setString(i + 1, chunk.get(i));
-                        }
-                        try (ResultSet rs = sum.executeQuery()) {
-                            rs.next();
-                            removed += rs.getLong(1);
-                            removedBytes += rs.getLong(2);
-                        }
-                        delete.executeUpdate();
-                    }
+                deleteSequences(Arrays.copyOf(sequences, n), removed);
+                PreparedStatement byLegacyId = legacy.isEmpty() ? null : statements.deleteLegacy();
+                for (String id : legacy) {
+                    byLegacyId.setString(1, id);
+                    sum(byLegacyId, removed);
                 }
                 commit();
             } catch (SQLException e) {
                 rollbackQuietly();
                 throw e;
             }
-            messages -= removed;
-            payloadBytes -= removedBytes;
+            messages -= removed[0];
+            payloadBytes -= removed[1];
             publishStats();
             return null;
         });
+    }
+
+    /** Deletes the rows, a run of consecutive sequences with one range statement; adds what went to {@code removed}. */
+    private void deleteSequences(long[] sequences, long[] removed) throws SQLException {
+        Arrays.sort(sequences);
+        PreparedStatement range = statements.deleteRange();
+        int i = 0;
+        while (i < sequences.length) {
+            int j = i;
+            while (j + 1 < sequences.length && sequences[j + 1] <= sequences[j] + 1) {
+                j++; // duplicates and consecutive sequences stay in one run
+            }
+            range.setLong(1, sequences[i]);
+            range.setLong(2, sequences[j]);
+            sum(range, removed);
+            i = j + 1;
+        }
+    }
+
+    /** Runs a {@code DELETE … RETURNING payload_bytes} and counts the deleted rows and their bytes. */
+    private static void sum(PreparedStatement delete, long[] removed) throws SQLException {
+        try (ResultSet rs = delete.executeQuery()) {
+            while (rs.next()) {
+                removed[0]++;
+                removed[1] += rs.getLong(1);
+            }
+        }
     }
 
     @Override
@@ -246,6 +295,7 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         }
         try {
             storeThread.join(TimeUnit.SECONDS.toMillis(30));
+            completer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -277,16 +327,17 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         final MessageKind kind;
         final String meterId;
         final Retention retention;
+        final PayloadCodec.Encoded encoded;
         final String payload;
-        final long bytes;
         final CompletableFuture<OutboxMessage> done = new CompletableFuture<>();
 
-        AppendTask(MessageKind kind, String meterId, Retention retention, String payload) {
+        AppendTask(MessageKind kind, String meterId, Retention retention, PayloadCodec.Encoded encoded,
+                String payload) {
             this.kind = kind;
             this.meterId = meterId;
             this.retention = retention;
+            this.encoded = encoded;
             this.payload = payload;
-            this.bytes = payload.getBytes(StandardCharsets.UTF_8).length;
         }
     }
 
@@ -346,6 +397,26 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
 
     // ---------------------------------------------------------------- store thread
 
+    /** Appends of one committed batch and what each returns; an empty batch stops the completer. */
+    private record Committed(List<AppendTask> tasks, List<OutboxMessage> results) {
+    }
+
+    private void completeCommitted() {
+        try {
+            while (true) {
+                Committed c = committed.take();
+                if (c.tasks().isEmpty()) {
+                    return;
+                }
+                for (int i = 0; i < c.tasks().size(); i++) {
+                    c.tasks().get(i).done.complete(c.results().get(i));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void serve() {
         try {
             while (true) {
@@ -374,7 +445,7 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         while (batch.size() < settings.groupCommitMaxBatch()) {
             Task next = queue.poll();
             if (next == null) {
-                if (batch.size() >= appending.get()) {
+                if (batch.size() >= pendingAppends.get()) {
                     break; // nobody else is about to append: waiting would only add latency
                 }
                 long wait = deadline - System.nanoTime();
@@ -416,17 +487,17 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         Tally tally = new Tally();
         List<AppendTask> stored = new ArrayList<>(batch.size());
         List<OutboxMessage> results = new ArrayList<>(batch.size());
-        // prepared per transaction: after a failed write (disk full) the driver cannot reuse a statement
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        try {
+            PreparedStatement insert = statements.insert();
             begin();
             for (AppendTask task : batch) {
                 OutboxMessage message;
                 try {
                     message = insertWithinLimits(insert, tally, task.kind, task.meterId, task.retention,
-                            task.payload, task.bytes, now);
+                            task.encoded, task.payload, now);
                 } catch (OutboxException | IllegalArgumentException e) {
                     lastError = now + " " + e.getMessage();
-                    task.done.completeExceptionally(e);
+                    fail(task, e);
                     continue;
                 }
                 stored.add(task);
@@ -440,17 +511,19 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
             transactions++;
         } catch (SQLException e) {
             rollbackQuietly();
+            statements.reset(); // after a failed write the driver cannot reuse a statement
             OutboxException failure = SqliteErrors.map(e, settings.file(), "storing " + batch.size() + " messages");
             lastError = now + " " + failure.getMessage();
             for (AppendTask t : batch) {
-                t.done.completeExceptionally(failure); // no-op for those already refused
+                if (!t.done.isDone()) {
+                    fail(t, failure);
+                }
             }
             return;
         }
         tally.publish();
-        for (int i = 0; i < stored.size(); i++) {
-            stored.get(i).done.complete(results.get(i));
-        }
+        pendingAppends.addAndGet(-stored.size());
+        committed.add(new Committed(stored, results));
     }
 
     /**
@@ -459,7 +532,9 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
      * anything is written for this message.
      */
     private OutboxMessage insertWithinLimits(PreparedStatement insert, Tally t, MessageKind kind, String meterId,
-            Retention retention, String payload, long bytes, Instant now) throws SQLException, OutboxException {
+            Retention retention, PayloadCodec.Encoded encoded, String payload, Instant now)
+            throws SQLException, OutboxException {
+        long bytes = encoded.payloadBytes();
         CapacityPlanner.Plan plan;
         try (RoutineCursor routine = new RoutineCursor()) {
             plan = planner.plan(t.m, t.b, bytes, routine);
@@ -477,17 +552,19 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
                 summary = t.report.summary().followedBy(summary);
                 superseded = t.report.msgId();
             }
-            OutboxMessage event = new OutboxMessage(++t.seq, UUID.randomUUID().toString(), MessageKind.EVENT,
+            long eventSeq = ++t.seq;
+            OutboxMessage event = new OutboxMessage(eventSeq, ids.format(eventSeq), MessageKind.EVENT,
                     null, Retention.ALARM, now, StoreEvents.routineDropped(summary, superseded, now, planner.limits()));
-            insert(insert, event);
-            long eventBytes = event.payload().getBytes(StandardCharsets.UTF_8).length;
+            PayloadCodec.Encoded eventPayload = codec.encode(event.payload());
+            insert(insert, event, eventPayload);
+            long eventBytes = eventPayload.payloadBytes();
             t.report = new DropReport(event.sequence(), event.msgId(), eventBytes, summary);
             t.m++;
             t.b += eventBytes;
         }
-        OutboxMessage message = new OutboxMessage(++t.seq, UUID.randomUUID().toString(), kind, meterId, retention,
-                now, payload);
-        insert(insert, message);
+        long seq = ++t.seq;
+        OutboxMessage message = new OutboxMessage(seq, ids.format(seq), kind, meterId, retention, now, payload);
+        insert(insert, message, encoded);
         t.m++;
         t.b += bytes;
         return message;
@@ -519,19 +596,23 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         Objects.requireNonNull(meterId, "meterId");
         List<PendingMessage> pending = List.copyOf(messages);
         Map<String, String> values = MeterStates.checked(state);
+        Map<PendingMessage, PayloadCodec.Encoded> encoded = new java.util.IdentityHashMap<>();
+        for (PendingMessage p : pending) {
+            encoded.put(p, codec.encode(p.payload())); // on the caller's thread, not the store thread
+        }
         return call("storing " + pending.size() + " messages and the state of meter " + meterId, () -> {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             Tally tally = new Tally();
             List<OutboxMessage> stored = new ArrayList<>(pending.size());
-            try (PreparedStatement insert = connection.prepareStatement(INSERT);
-                    PreparedStatement upsert = connection.prepareStatement("INSERT INTO meter_state"
+            PreparedStatement insert = statements.insert();
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO meter_state"
                             + " (meter_id, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (meter_id, key)"
                             + " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
                 begin();
                 try {
                     for (PendingMessage p : pending) {
-                        stored.add(insertWithinLimits(insert, tally, p.kind(), meterId, p.retention(), p.payload(),
-                                p.payload().getBytes(StandardCharsets.UTF_8).length, now));
+                        stored.add(insertWithinLimits(insert, tally, p.kind(), meterId, p.retention(),
+                                encoded.get(p), p.payload(), now));
                     }
                     for (Map.Entry<String, String> e : values.entrySet()) {
                         upsert.setString(1, meterId);
@@ -572,22 +653,27 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         });
     }
 
-    private static void insert(PreparedStatement insert, OutboxMessage msg) throws SQLException {
+    private static void insert(PreparedStatement insert, OutboxMessage msg, PayloadCodec.Encoded payload)
+            throws SQLException {
         insert.setLong(1, msg.sequence());
-        insert.setString(2, msg.msgId());
-        insert.setString(3, msg.kind().name());
-        insert.setString(4, msg.meterId());
-        insert.setString(5, msg.retention().name());
-        insert.setLong(6, msg.createdAt().toEpochMilli());
-        insert.setString(7, msg.payload());
-        insert.setLong(8, msg.payload().getBytes(StandardCharsets.UTF_8).length);
+        insert.setInt(2, OutboxCodes.code(msg.kind()));
+        insert.setString(3, msg.meterId());
+        insert.setInt(4, OutboxCodes.code(msg.retention()));
+        insert.setLong(5, msg.createdAt().toEpochMilli());
+        insert.setInt(6, payload.payloadBytes());
+        insert.setInt(7, payload.encoding());
+        if (payload.encoding() == PayloadCodec.TEXT) {
+            insert.setString(8, msg.payload()); // text, so the sqlite3 shell shows it as is
+        } else {
+            insert.setBytes(8, payload.utf8OrDeflated());
+        }
         insert.executeUpdate();
     }
 
     /** Drops are always the oldest routine messages, so one range delete removes exactly them. */
     private void deleteRoutineUpTo(long sequence) throws SQLException {
         try (PreparedStatement d = connection.prepareStatement(
-                "DELETE FROM outbox WHERE retention = 'ROUTINE' AND seq <= ?")) {
+                "DELETE FROM outbox WHERE retention = " + OutboxCodes.ROUTINE + " AND seq <= ?")) {
             d.setLong(1, sequence);
             d.executeUpdate();
         }
@@ -611,7 +697,7 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
             try {
                 if (rows == null) {
                     query = connection.prepareStatement("SELECT seq, created_at, payload_bytes FROM outbox"
-                            + " WHERE retention = 'ROUTINE' ORDER BY seq");
+                            + " WHERE retention = " + OutboxCodes.ROUTINE + " ORDER BY seq");
                     rows = query.executeQuery();
                 }
                 return rows.next() ? new CapacityPlanner.Candidate(rows.getLong(1),
@@ -638,6 +724,7 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
             job.done.complete(job.work.run());
         } catch (SQLException e) {
             rollbackQuietly();
+            statements.reset();
             OutboxException failure = SqliteErrors.map(e, settings.file(), job.action);
             lastError = clock.instant() + " " + failure.getMessage();
             job.done.completeExceptionally(failure);
@@ -666,20 +753,96 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
     private void publishStats() {
         Instant oldest = null;
         if (messages > 0) {
-            try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT created_at FROM outbox ORDER BY seq LIMIT 1")) {
+            try (ResultSet rs = statements.oldestCreatedAt().executeQuery()) {
                 oldest = rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
             } catch (SQLException e) {
+                statements.reset();
                 oldest = stats == null ? null : stats.oldestCreatedAt();
             }
         }
         stats = new OutboxStats(messages, payloadBytes, oldest, 0, null);
     }
 
+    /** A row of {@link #COLUMNS}. */
     private OutboxMessage message(ResultSet rs) throws SQLException {
-        return new OutboxMessage(rs.getLong(1), rs.getString(2), MessageKind.valueOf(rs.getString(3)),
-                rs.getString(4), Retention.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
-                rs.getString(7));
+        long seq = rs.getLong(1);
+        int encoding = rs.getInt(7);
+        String payload = encoding == PayloadCodec.TEXT ? rs.getString(8)
+                : codec.decode(encoding, rs.getBytes(8), rs.getInt(6));
+        String legacyId = rs.getString(9);
+        return new OutboxMessage(seq, legacyId != null ? legacyId : ids.format(seq), OutboxCodes.kind(rs.getInt(2)),
+                rs.getString(3), OutboxCodes.retention(rs.getInt(4)), Instant.ofEpochMilli(rs.getLong(5)), payload);
+    }
+
+    /**
+     * The statements every batch, read and acknowledgement uses, prepared once on the store thread. After a
+     * failed write (disk full, read-only) they are closed and prepared again on next use.
+     */
+    private static final class Statements {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+        Statements(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement insert() throws SQLException {
+            return get(INSERT);
+        }
+
+        /** Oldest rows of the kinds in {@code kindMask} (bit = kind code). */
+        PreparedStatement oldest(int kindMask) throws SQLException {
+            int all = (1 << MessageKind.values().length) - 1;
+            StringBuilder where = new StringBuilder();
+            if (kindMask != all) {
+                List<String> codes = new ArrayList<>();
+                for (int code = 0; code < MessageKind.values().length; code++) {
+                    if ((kindMask & (1 << code)) != 0) {
+                        codes.add(Integer.toString(code));
+                    }
+                }
+                where.append(" WHERE ");
+                if ((kindMask & (1 << OutboxCodes.READING)) == 0) {
+                    // the very term of the partial index outbox_priority, so SQLite walks that small index
+                    // instead of every reading in the backlog
+                    where.append("kind <> ").append(OutboxCodes.READING).append(" AND ");
+                }
+                where.append("kind IN (").append(String.join(",", codes)).append(')');
+            }
+            return get("SELECT " + COLUMNS + " FROM outbox" + where + " ORDER BY seq LIMIT ?");
+        }
+
+        PreparedStatement deleteRange() throws SQLException {
+            return get("DELETE FROM outbox WHERE seq BETWEEN ? AND ? RETURNING payload_bytes");
+        }
+
+        PreparedStatement deleteLegacy() throws SQLException {
+            return get("DELETE FROM outbox WHERE legacy_id = ? RETURNING payload_bytes");
+        }
+
+        PreparedStatement oldestCreatedAt() throws SQLException {
+            return get("SELECT created_at FROM outbox ORDER BY seq LIMIT 1");
+        }
+
+        private PreparedStatement get(String sql) throws SQLException {
+            PreparedStatement p = prepared.get(sql);
+            if (p == null) {
+                p = connection.prepareStatement(sql);
+                prepared.put(sql, p);
+            }
+            return p;
+        }
+
+        void reset() {
+            for (PreparedStatement p : prepared.values()) {
+                try {
+                    p.close();
+                } catch (SQLException ignored) {
+                    // being replaced because it failed; the failure itself is what gets reported
+                }
+            }
+            prepared.clear();
+        }
     }
 
     // Transactions are explicit statements on an auto-commit connection: after SQLITE_FULL SQLite may already
@@ -710,6 +873,9 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         while ((t = queue.poll()) != null) {
             fail(t, closedError);
         }
+        committed.add(new Committed(List.of(), List.of())); // after every batch already handed over
+        statements.reset();
+        codec.close();
         try {
             tx.close();
             connection.close();
@@ -718,8 +884,9 @@ final class SqliteOutbox implements Outbox, MeterStateStore, AutoCloseable {
         }
     }
 
-    private static void fail(Task t, OutboxException e) {
+    private void fail(Task t, Exception e) {
         if (t instanceof AppendTask a) {
+            pendingAppends.decrementAndGet();
             a.done.completeExceptionally(e);
         } else if (t instanceof Job j) {
             j.done.completeExceptionally(e);

@@ -198,8 +198,7 @@ final class SqliteTokenLedger implements TokenLedger {
             throws SQLException {
         List<StoredReceipt> stored = new ArrayList<>(receipts.size());
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO token_receipts (token_id, meter_id, stage,"
-                + " detail, balance_minor, currency, at, uplinked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                PreparedStatement.RETURN_GENERATED_KEYS)) {
+                + " detail, balance_minor, currency, at, uplinked) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             for (Receipt r : receipts) {
                 insert.setString(1, r.tokenId());
                 insert.setString(2, r.meterId());
@@ -213,9 +212,9 @@ final class SqliteTokenLedger implements TokenLedger {
                 insert.setString(6, r.currency());
                 insert.setLong(7, r.at().toEpochMilli());
                 insert.setInt(8, uplinked ? 1 : 0);
-                insert.executeUpdate();
                 long id;
-                try (ResultSet keys = insert.getGeneratedKeys()) {
+                // RETURNING: the connection does not fetch generated keys (that costs a query per insert)
+                try (ResultSet keys = insert.executeQuery()) {
                     keys.next();
                     id = keys.getLong(1);
                 }

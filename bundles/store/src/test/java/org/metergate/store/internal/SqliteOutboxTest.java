@@ -277,7 +277,13 @@ class SqliteOutboxTest {
                 s.execute("PRAGMA max_page_count = " + pages);
             }
         });
-        String big = "{\"pad\":\"" + "x".repeat(3000) + "\"}";
+        // random text: the store compresses large payloads, and a repeated character would take no space
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder pad = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            pad.append((char) ('a' + random.nextInt(26)));
+        }
+        String big = "{\"pad\":\"" + pad + "\"}";
         OutboxException full = null;
         for (int i = 0; i < 100 && full == null; i++) {
             try {

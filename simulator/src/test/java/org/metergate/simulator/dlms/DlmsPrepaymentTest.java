@@ -202,6 +202,144 @@ class DlmsPrepaymentTest {
     }
 
     @Test
+    void low_credit_sets_the_status_bit_and_logs_one_event_while_the_supply_stays_on() throws Exception {
+        try (DlmsSimulator sim = start(MONDAY_NOON, c -> c.tariffMinorPerKwh(30).initialCreditMinor(300)
+                .lowCreditThresholdMinor(200).friendlyCredit(FriendlyCreditPolicy.none()))) {
+            DlmsMeter meter = sim.meters().get(0);
+            MeterFirmware firmware = meter.firmware();
+            try (DlmsConnection connection = DlmsClients.managementClient(meter)) {
+                assertThat(creditBits(connection.get(attribute(111, "0-0:19.0.0.255", 4))) & 0x40)
+                        .as("no low-credit bit above the threshold").isZero();
+                for (int slot = 0; slot < 96 && firmware.availableCreditMinor() > 200; slot++) {
+                    sim.clock().advance(Duration.ofMinutes(15));
+                }
+                assertThat(firmware.availableCreditMinor()).isBetween(1L, 200L);
+                int bits = creditBits(connection.get(attribute(111, "0-0:19.0.0.255", 4)));
+                assertThat(bits & 0x40).as("low credit (bit 1)").isNotZero();
+                assertThat(bits & 0x02).as("out of credit (bit 6)").isZero();
+                assertThat(firmware.relayConnected()).isTrue();
+                assertThat(eventCodes(firmware)).containsOnlyOnce(MeterEvent.LOW_CREDIT.code())
+                        .contains(MeterEvent.EMERGENCY_CREDIT_SELECTABLE.code())
+                        .doesNotContain(MeterEvent.LOCAL_DISCONNECT.code());
+                assertThat(number(connection.get(attribute(1, "0-0:96.11.0.255", 2)).getResultData()))
+                        .isEqualTo(MeterEvent.EMERGENCY_CREDIT_SELECTABLE.code());
+
+                sim.clock().advance(Duration.ofMinutes(15)); // still low: no second event
+                if (firmware.availableCreditMinor() > 0) {
+                    assertThat(eventCodes(firmware)).containsOnlyOnce(MeterEvent.LOW_CREDIT.code());
+                }
+            }
+        }
+    }
+
+    @Test
+    void remote_reconnection_and_the_button_follow_every_control_mode() throws Exception {
+        try (DlmsSimulator sim = start(MONDAY_NOON, c -> c.controlMode(2))) {
+            DlmsMeter meter = sim.meters().get(0);
+            MeterFirmware firmware = meter.firmware();
+            try (DlmsConnection connection = DlmsClients.managementClient(meter)) {
+                for (int mode = 0; mode <= 6; mode++) {
+                    assertThat(connection.set(new SetParameter(attribute(70, "0-0:96.3.10.255", 4),
+                            DataObject.newEnumerateData(mode)))).isEqualTo(AccessResultCode.SUCCESS);
+                    if (mode == 0) {
+                        assertThat(disconnectControl(connection, 1)).isEqualTo(MethodResultCode.TEMPORARY_FAILURE);
+                        firmware.pressButton();
+                        assertThat(firmware.relayConnected()).as("mode 0 stays connected").isTrue();
+                        continue;
+                    }
+                    assertThat(disconnectControl(connection, 1)).as("mode %d remote disconnect", mode)
+                            .isEqualTo(MethodResultCode.SUCCESS);
+                    assertThat(firmware.relayConnected()).isFalse();
+                    assertThat(firmware.controlState()).isEqualTo(DisconnectControl.DISCONNECTED);
+
+                    MethodResultCode reconnect = disconnectControl(connection, 2);
+                    if (mode == 2 || mode == 4) {
+                        assertThat(reconnect).isEqualTo(MethodResultCode.SUCCESS);
+                        assertThat(firmware.relayConnected()).as("mode %d reconnects at once", mode).isTrue();
+                    } else if (mode == 5) {
+                        assertThat(reconnect).isEqualTo(MethodResultCode.TEMPORARY_FAILURE);
+                        assertThat(firmware.controlState()).isEqualTo(DisconnectControl.DISCONNECTED);
+                        firmware.pressButton();
+                        assertThat(firmware.relayConnected()).as("mode 5: no remote reconnection to press for")
+                                .isFalse();
+                        connection.set(new SetParameter(attribute(70, "0-0:96.3.10.255", 4),
+                                DataObject.newEnumerateData(2)));
+                        assertThat(disconnectControl(connection, 2)).isEqualTo(MethodResultCode.SUCCESS);
+                        connection.set(new SetParameter(attribute(70, "0-0:96.3.10.255", 4),
+                                DataObject.newEnumerateData(5)));
+                    } else {
+                        assertThat(reconnect).isEqualTo(MethodResultCode.SUCCESS);
+                        assertThat(firmware.relayConnected()).as("mode %d only arms the button", mode).isFalse();
+                        assertThat(firmware.controlState()).isEqualTo(DisconnectControl.READY_FOR_RECONNECTION);
+                        firmware.pressButton();
+                        assertThat(firmware.relayConnected()).as("mode %d button reconnects", mode).isTrue();
+                    }
+                    assertThat(firmware.relayConnected()).isTrue();
+
+                    // the customer's button disconnects in modes 1, 2 and 5 only, and reconnects from there
+                    firmware.pressButton();
+                    boolean manualDisconnect = mode == 1 || mode == 2 || mode == 5;
+                    assertThat(firmware.relayConnected()).as("mode %d after pressing the button", mode)
+                            .isEqualTo(!manualDisconnect);
+                    if (manualDisconnect) {
+                        assertThat(firmware.controlState()).isEqualTo(DisconnectControl.READY_FOR_RECONNECTION);
+                        firmware.pressButton();
+                        assertThat(firmware.relayConnected()).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_top_up_after_a_credit_disconnection_reconnects_by_itself_only_in_modes_5_and_6() throws Exception {
+        for (int mode : new int[] {1, 2, 3, 4, 5, 6}) {
+            int controlMode = mode;
+            try (DlmsSimulator sim = DlmsSimulator.builder().seed(3).stateDir(stateDir.resolve("mode-" + mode))
+                    .clock(SimClock.frozenAt(MONDAY_NOON)).configure(c -> c.acceptTestTokens(true)
+                            .tariffMinorPerKwh(30).initialCreditMinor(100).emergencyCreditMinor(0)
+                            .controlMode(controlMode).friendlyCredit(FriendlyCreditPolicy.none()))
+                    .start()) {
+                DlmsMeter meter = sim.meters().get(0);
+                MeterFirmware firmware = meter.firmware();
+                sim.clock().advance(Duration.ofDays(2));
+                assertThat(firmware.relayConnected()).as("mode %d out of credit", mode).isFalse();
+                try (DlmsConnection connection = DlmsClients.managementClient(meter)) {
+                    enter(connection, TestTokenFormat.encode("t-" + mode, meter.config().serial(), 5000));
+                    assertThat(tokenStatus(connection)).isEqualTo(TokenStatus.EXECUTION_OK.code());
+                }
+                assertThat(firmware.availableCreditMinor()).isPositive();
+                assertThat(firmware.relayConnected()).as("mode %d after the top-up", mode)
+                        .isEqualTo(mode == 5 || mode == 6);
+                if (mode != 5 && mode != 6) {
+                    assertThat(firmware.controlState()).isEqualTo(DisconnectControl.READY_FOR_RECONNECTION);
+                    firmware.pressButton(); // the customer reconnects
+                    assertThat(firmware.relayConnected()).isTrue();
+                } else {
+                    assertThat(eventCodes(firmware)).contains(MeterEvent.LOCAL_RECONNECT.code());
+                }
+            }
+        }
+    }
+
+    @Test
+    void friendly_night_keeps_the_power_on_until_the_morning() throws Exception {
+        Instant mondayEvening = Instant.parse("2026-03-02T18:00:00Z");
+        try (DlmsSimulator sim = start(mondayEvening, c -> c.tariffMinorPerKwh(30).initialCreditMinor(5)
+                .friendlyCredit(FriendlyCreditPolicy.parse("18:00-08:00", "")))) {
+            MeterFirmware firmware = sim.meters().get(0).firmware();
+            sim.clock().advance(Duration.ofHours(13)); // Tuesday 07:00
+            assertThat(firmware.availableCreditMinor()).isNegative();
+            assertThat(firmware.relayConnected()).isTrue();
+            assertThat(eventCodes(firmware)).contains(MeterEvent.CREDIT_EXHAUSTED.code())
+                    .doesNotContain(MeterEvent.LOCAL_DISCONNECT.code());
+            sim.clock().advance(Duration.ofHours(2)); // Tuesday 09:00
+            assertThat(firmware.relayConnected()).isFalse();
+            assertThat(eventCodes(firmware)).contains(MeterEvent.LOCAL_DISCONNECT.code());
+        }
+    }
+
+    @Test
     void with_a_speed_up_the_meter_runs_out_of_credit_in_seconds() throws Exception {
         try (DlmsSimulator sim = DlmsSimulator.builder().seed(4).speedUp(500_000).configure(c -> c
                 .initialCreditMinor(500).friendlyCredit(FriendlyCreditPolicy.none())).start()) {

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Metergate demo: simulated IEC 62056-21 and DLMS/COSEM prepaid meters read by a real gateway, all on
-# this machine.
+# Metergate demo: simulated IEC 62056-21 and DLMS/COSEM prepaid meters read by a real gateway that sends
+# everything over MQTT 5 (mutual TLS) to the head-end simulator and its embedded broker, all on this machine.
 #   ./demo.sh [--for SECONDS] [--meters N]
-# Builds what is missing, starts both meter simulators, runs the gateway from demo-run/ and shows its
-# log (each readout is logged at INFO). Ctrl-C (or the end of --for) stops everything.
-# The DLMS meters' HLS5 keys (printed by the DLMS simulator) are entered through the gateway's shell,
-# with mg:dlms-key, by a one-off start-up script (see "DLMS meter keys" below).
+# Builds what is missing, starts both meter simulators and the head-end simulator (broker, PKI and
+# credit-token signing key in demo-run/headend-pki), runs the gateway from demo-run/, commissions it
+# (mg:csr -> head-end sign-csr -> mg:install-cert) and shows the gateway's log and what reaches the
+# head-end. Then a customer pays 20.00 for DLMS meter d1 through the head-end: the signed token's receipts
+# and the new balance are shown; customer rules (demo-run/customers.properties) send low-balance notices
+# and top d2 up automatically. Ctrl-C (or the end of --for) stops everything.
+# The DLMS meters' HLS5 keys (printed by the DLMS simulator) are entered through the gateway's shell, with
+# mg:dlms-key, by a one-off start-up script that also does the commissioning (see "gateway shell script").
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$(pwd -P)"
@@ -34,13 +38,17 @@ done
 
 DISTRO="$ROOT/gateway-distro/target/metergate"
 SIM_JAR="$ROOT/simulator/target/metergate-simulator.jar"
+HEADEND_JAR="$ROOT/headend-simulator/target/metergate-headend.jar"
 RUN_DIR="$ROOT/demo-run"
+HEADEND_PORT=6883
+GATEWAY_ID=demo-gateway
 
 # --- build when an output is missing or older than any source ---------------------------------
 needs_build() {
-    [[ -x "$DISTRO/bin/metergate" && -f "$SIM_JAR" ]] || return 0
+    [[ -x "$DISTRO/bin/metergate" && -f "$SIM_JAR" && -f "$HEADEND_JAR" ]] || return 0
     local oldest="$SIM_JAR"
     [[ "$DISTRO/bin/felix.jar" -ot "$oldest" ]] && oldest="$DISTRO/bin/felix.jar"
+    [[ "$HEADEND_JAR" -ot "$oldest" ]] && oldest="$HEADEND_JAR"
     [[ -n "$(find "$ROOT" \( -path "$RUN_DIR" -o -name target -o -name .git \) -prune -o \
         \( -name '*.java' -o -name pom.xml -o -name bnd.bnd -o -path '*/src/main/dist/*' \) -type f \
         -newer "$oldest" -print -quit)" ]]
@@ -51,7 +59,7 @@ if needs_build; then
 fi
 
 # --- processes we start, stopped on every way out -----------------------------------------------
-SIM_PID="" DLMS_PID="" GW_PID="" TAIL_PID=""
+SIM_PID="" DLMS_PID="" GW_PID="" HEADEND_PID="" TAIL_PID="" HEADEND_TAIL_PID=""
 stop_pid() { # pid name
     local pid="$1" name="$2"
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -63,13 +71,16 @@ stop_pid() { # pid name
 cleanup() {
     trap - INT TERM EXIT
     echo
-    echo "demo.sh: stopping gateway and simulator ..."
+    echo "demo.sh: stopping gateway, head-end and simulators ..."
     stop_pid "$GW_PID" gateway
+    stop_pid "$HEADEND_PID" "head-end simulator"
     stop_pid "$SIM_PID" simulator
     stop_pid "$DLMS_PID" "DLMS simulator"
     stop_pid "$TAIL_PID" "log display"
+    stop_pid "$HEADEND_TAIL_PID" "head-end display"
     wait 2>/dev/null || true
-    echo "demo.sh: stopped. Gateway files stay in $RUN_DIR (log: $RUN_DIR/metergate/data/log/metergate.log)"
+    echo "demo.sh: stopped. Files stay in $RUN_DIR (gateway log: $RUN_DIR/metergate/data/log/metergate.log," \
+        "head-end: $RUN_DIR/headend.out)"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -104,9 +115,20 @@ if $PTY; then
 fi
 cat "$RUN_DIR/simulator.out"
 
+# --- head-end credit-token signing key: the meters and the gateway verify tokens with its public half ---
+PKI_DIR="$RUN_DIR/headend-pki"
+KEY_INFO="$(java -jar "$HEADEND_JAR" signing-key --pki-dir "$PKI_DIR")"
+echo "$KEY_INFO"
+TOKEN_KID="$(sed -n 's/^kid: //p' <<<"$KEY_INFO")"
+TOKEN_PUBLIC_KEY="$(sed -n 's/^public key: //p' <<<"$KEY_INFO")"
+TOKEN_KEY_CFG="$(sed -n 's/^ *\(headendPublicKeys=.*\)$/\1/p' <<<"$KEY_INFO")"
+[[ -n "$TOKEN_KID" && -f "$TOKEN_PUBLIC_KEY" && -n "$TOKEN_KEY_CFG" ]] || { echo "demo.sh: no token signing key in $PKI_DIR" >&2; exit 1; }
+
 # --- DLMS/COSEM simulator: prepaid meters on the TCP wrapper (HLS5-GMAC management client) ---------
+# the meters check signed credit tokens with the head-end's public key, as the gateway does
 java -jar "$SIM_JAR" dlms --count "$DLMS_METERS" --base-port "$DLMS_BASE_PORT" --speed-up 60 \
-    --state-dir "$RUN_DIR/dlms-state" >"$RUN_DIR/dlms-simulator.out" 2>&1 </dev/null &
+    --state-dir "$RUN_DIR/dlms-state" --headend-key "$TOKEN_KID=$TOKEN_PUBLIC_KEY" \
+    >"$RUN_DIR/dlms-simulator.out" 2>&1 </dev/null &
 DLMS_PID=$!
 last_dlms_port=$((DLMS_BASE_PORT + 2 * (DLMS_METERS - 1)))
 for _ in $(seq 1 150); do
@@ -120,6 +142,44 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 cat "$RUN_DIR/dlms-simulator.out"
+# tokens name a meter by its serial; the gateway knows it as d<i> (meterAliases below)
+dlms_serial() { grep '^meter ' "$RUN_DIR/dlms-simulator.out" | sed -n "${1}p" | awk '{print $2}'; }
+D1_SERIAL="$(dlms_serial 1)"
+[[ -n "$D1_SERIAL" ]] || { echo "demo.sh: no serial for DLMS meter 1 in $RUN_DIR/dlms-simulator.out" >&2; exit 1; }
+
+# --- head-end simulator: embedded MQTT 5 broker (mutual TLS) and head-end with customer rules -------
+# alice pays for d1 by hand; bob's auto-recharge level is above d2's starting credit (20.00), so d2 is
+# topped up once as soon as its balance is first reported, and not again until it has been above the level
+cat >"$RUN_DIR/customers.properties" <<CUSTOMERS
+customer.alice.gateway=$GATEWAY_ID
+customer.alice.meter=d1
+customer.alice.tokenMeter=$D1_SERIAL
+customer.alice.notifyBelow=15.00, 5.00
+CUSTOMERS
+if [[ "$DLMS_METERS" -ge 2 ]]; then
+    cat >>"$RUN_DIR/customers.properties" <<CUSTOMERS
+customer.bob.gateway=$GATEWAY_ID
+customer.bob.meter=d2
+customer.bob.tokenMeter=$(dlms_serial 2)
+customer.bob.notifyBelow=25.00, 10.00
+customer.bob.autoRechargeBelow=25.00
+customer.bob.autoRechargeAmount=10.00
+customer.bob.channel=auto-recharge
+CUSTOMERS
+fi
+port_open "$HEADEND_PORT" && { echo "demo.sh: port $HEADEND_PORT is in use; stop what listens there" >&2; exit 1; }
+: >"$RUN_DIR/headend.out"
+java -jar "$HEADEND_JAR" run --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" \
+    --customers "$RUN_DIR/customers.properties" >"$RUN_DIR/headend.out" 2>&1 </dev/null &
+HEADEND_PID=$!
+for _ in $(seq 1 150); do
+    grep -q 'broker listening' "$RUN_DIR/headend.out" && break
+    kill -0 "$HEADEND_PID" 2>/dev/null || { echo "demo.sh: the head-end simulator stopped:" >&2; cat "$RUN_DIR/headend.out" >&2; exit 1; }
+    sleep 0.2
+done
+grep -q 'broker listening' "$RUN_DIR/headend.out" || { echo "demo.sh: head-end simulator not listening after 30 s:" >&2; cat "$RUN_DIR/headend.out" >&2; exit 1; }
+tail -n +1 -F --pid=$$ "$RUN_DIR/headend.out" 2>/dev/null > >(sed -u 's/^/[head-end] /') &
+HEADEND_TAIL_PID=$!
 
 # --- meter configuration: one file per meter ----------------------------------------------------
 write_meter() { # meterId link
@@ -138,11 +198,21 @@ if $PTY && [[ -e "$RUN_DIR/pty/m1" ]]; then
 fi
 
 # --- DLMS meters: one file per meter, with the prepayment values read at each poll ------------------
-# the security service (which holds the DLMS keys) needs the gateway's id
-echo "gatewayId=demo-gateway" >"$RUN_DIR/metergate/conf/org.metergate.security.cfg"
-# DLMS meter keys: the simulator prints each meter's test keys; a start-up script of the gateway's shell
-# enters them with mg:dlms-key, exactly as a technician would type them (the keys end up AES-GCM encrypted
-# in data/security/). The script is deleted once the keys are stored.
+# the security service (which holds the DLMS keys and the device identity) needs the gateway's id
+echo "gatewayId=$GATEWAY_ID" >"$RUN_DIR/metergate/conf/org.metergate.security.cfg"
+# credit tokens: the head-end's public key, and d1's serial (how tokens name it) as an alias of d1
+cat >"$RUN_DIR/metergate/conf/org.metergate.prepay.cfg" <<CFG
+$TOKEN_KEY_CFG
+currency=EUR
+meterAliases=$D1_SERIAL=d1
+retryInitialSeconds=5
+retryMaxSeconds=30
+CFG
+# gateway shell script, run once at start. DLMS meter keys: the simulator prints each meter's test keys;
+# the script enters them with mg:dlms-key, exactly as a technician would type them (the keys end up AES-GCM
+# encrypted in data/security/). Then commissioning: it writes the gateway's certificate request (mg:csr),
+# this script has the head-end CA sign it, and the shell installs the certificate (mg:install-cert). The
+# shell waits for each step on a named pipe. The script is deleted once the keys are stored.
 KEY_SCRIPT="$RUN_DIR/metergate/etc/demo-dlms-keys.gosh"
 : >"$KEY_SCRIPT"
 chmod 600 "$KEY_SCRIPT"
@@ -161,6 +231,15 @@ pollIntervalSeconds=10
 values=111/0-0:19.0.0.255/5/-2/EUR, 70/0-0:96.3.10.255/2
 CFG
 done
+COMMISSION="$RUN_DIR/commissioning"
+mkdir -p "$COMMISSION"
+mkfifo "$COMMISSION/identity-ready" "$COMMISSION/certificate-ready"
+cat >>"$KEY_SCRIPT" <<GOSH
+cat $COMMISSION/identity-ready
+echo (mg:csr) > $COMMISSION/gateway.csr
+cat $COMMISSION/certificate-ready
+mg:install-cert $COMMISSION/gateway-chain.pem $COMMISSION/ca.pem
+GOSH
 # the shell runs the script once at start and keeps the gateway running (--noshutdown)
 printf '\n# demo.sh: enter the DLMS meter keys once at start\ngosh.args=--nointeractive --noshutdown %s\n' \
     "$KEY_SCRIPT" >>"$RUN_DIR/metergate/etc/config.properties"
@@ -172,11 +251,61 @@ ls "$RUN_DIR/metergate/conf" | grep meter- | sed 's/^/  /'
 : >"$RUN_DIR/gateway.out"
 "$RUN_DIR/metergate/bin/metergate" run </dev/null >"$RUN_DIR/gateway.out" 2>&1 &
 GW_PID=$!
-tail -n +1 -F "$RUN_DIR/gateway.out" 2>/dev/null &
+tail -n +1 -F --pid=$$ "$RUN_DIR/gateway.out" 2>/dev/null > >(sed -u 's/^/[gateway]  /') &
 TAIL_PID=$!
-echo "demo.sh: gateway running (pid $GW_PID); readings appear below as they arrive.${RUN_FOR:+ Stopping after $RUN_FOR s.} Ctrl-C stops."
-
+echo "demo.sh: gateway running (pid $GW_PID); its log shows as [gateway], what reaches the head-end as [head-end].${RUN_FOR:+ Stopping after $RUN_FOR s.} Ctrl-C stops."
 start=$(date +%s)
+
+# waits up to $1 seconds for pattern $2 in file $3; fails if the gateway stops
+await_line() {
+    local limit=$(( $(date +%s) + $1 ))
+    while ! grep -q -- "$2" "$3" 2>/dev/null; do
+        kill -0 "$GW_PID" 2>/dev/null || { echo "demo.sh: the gateway stopped; see $RUN_DIR/gateway.out" >&2; exit 1; }
+        [[ $(date +%s) -lt $limit ]] || return 1
+        sleep 0.5
+    done
+}
+# a step of the shell script waits on a named pipe: release it (bounded, in case the shell is not there)
+release() { timeout 30 bash -c "echo '$2' >'$1'" || { echo "demo.sh: the gateway shell did not take $1" >&2; exit 1; }; }
+
+# --- commissioning: CSR on the gateway, signed by the head-end CA, certificate installed on the gateway ---
+await_line 60 "device identity $GATEWAY_ID ready" "$RUN_DIR/gateway.out" \
+    || { echo "demo.sh: the gateway's identity did not start; see $RUN_DIR/gateway.out" >&2; exit 1; }
+release "$COMMISSION/identity-ready" "demo.sh: commissioning - mg:csr"
+await_line 30 'END CERTIFICATE REQUEST' "$COMMISSION/gateway.csr" \
+    || { echo "demo.sh: no certificate request from mg:csr in $COMMISSION/gateway.csr" >&2; exit 1; }
+echo "demo.sh: certificate request from the gateway; the head-end CA signs it:"
+java -jar "$HEADEND_JAR" sign-csr --pki-dir "$PKI_DIR" --csr "$COMMISSION/gateway.csr" \
+    --out "$COMMISSION/gateway-chain.pem"
+cp "$PKI_DIR/ca.pem" "$COMMISSION/ca.pem"
+release "$COMMISSION/certificate-ready" "demo.sh: commissioning - mg:install-cert"
+await_line 30 'installed certificate' "$RUN_DIR/gateway.out" \
+    || { echo "demo.sh: the certificate was not installed; see $RUN_DIR/gateway.out" >&2; exit 1; }
+# the head-end link: its configuration is written once the gateway has a certificate, so it connects at once
+cat >"$RUN_DIR/metergate/conf/org.metergate.headend.cfg" <<CFG
+brokerUri=ssl://127.0.0.1:$HEADEND_PORT
+reconnectInitialSeconds=1
+reconnectMaxSeconds=10
+batchMaxAgeMs=2000
+CFG
+
+# --- a payment: 20.00 for d1 through the app, once d1's balance has reached the head-end ---------------
+PAID=false
+pay_when_ready() {
+    $PAID && return 0
+    grep -q "reading d1 0-0:19.0.0\*255" "$RUN_DIR/headend.out" || return 0
+    PAID=true
+    local wait_s=60
+    [[ -z "$RUN_FOR" ]] || wait_s=$(( RUN_FOR - ($(date +%s) - start) - 3 ))
+    if [[ $wait_s -lt 10 ]]; then
+        echo "demo.sh: too little time left for a payment; run longer (--for) to see one"
+        return 0
+    fi
+    echo "demo.sh: customer alice pays 20.00 for meter d1 (serial $D1_SERIAL) in the app:"
+    java -jar "$HEADEND_JAR" pay --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" --gateway "$GATEWAY_ID" \
+        --meter "$D1_SERIAL" --amount 20.00 --channel app --timeout "$wait_s" 2>&1 | sed -u 's/^/[payment]  /' || true
+}
+
 while kill -0 "$GW_PID" 2>/dev/null; do
     if ! kill -0 "$SIM_PID" 2>/dev/null; then
         echo "demo.sh: the simulator stopped unexpectedly; see $RUN_DIR/simulator.out" >&2
@@ -186,6 +315,11 @@ while kill -0 "$GW_PID" 2>/dev/null; do
         echo "demo.sh: the DLMS simulator stopped unexpectedly; see $RUN_DIR/dlms-simulator.out" >&2
         exit 1
     fi
+    if ! kill -0 "$HEADEND_PID" 2>/dev/null; then
+        echo "demo.sh: the head-end simulator stopped unexpectedly; see $RUN_DIR/headend.out" >&2
+        exit 1
+    fi
+    pay_when_ready
     if [[ -f "$KEY_SCRIPT" ]] && [[ $(grep -c 'key of meter d[0-9]* stored' "$RUN_DIR/gateway.out") -ge $((2 * DLMS_METERS)) ]]; then
         rm -f "$KEY_SCRIPT"
     fi

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "the public key file, and the gateway's configuration line.")
 final class SigningKeyCommand implements Callable<Integer> {
 
-    @Option(names = "--pki-dir", defaultValue = "headend-pki", description = "PKI directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pki-dir", defaultValue = "headend-pki",
+            description = "PKI directory (default: ${DEFAULT-VALUE}).")
     Path pkiDir;
 
     @Option(names = "--print", paramLabel = "WHAT", description = "Print only one value: kid, public-key-file or "
@@ -39,8 +40,8 @@ final class SigningKeyCommand implements Callable<Integer> {
                 case "kid" -> out.println(key.kid());
                 case "public-key-file" -> out.println(file);
                 case "gateway-config" -> out.println(cfgLine);
-                default -> throw new IllegalArgumentException("--print takes kid, public-key-file or gateway-config, got '"
-                        + only + "'");
+                default -> throw new IllegalArgumentException(
+                        "--print takes kid, public-key-file or gateway-config, got '" + only + "'");
             }
         } else {
             out.println("kid: " + key.kid());

@@ -121,8 +121,8 @@ public final class BalanceWatcher {
             return;
         }
         String status = text(r, "status");
-        if (status != null && !status.equals("ok")) {
-            return;
+        if (status != null && !status.equals("ok") && !status.equals("clock-uncertain")) {
+            return; // the meter flagged the value itself; a doubtful clock does not make the credit doubtful
         }
         for (Watch w : watches) {
             String unit = text(r, "unit");

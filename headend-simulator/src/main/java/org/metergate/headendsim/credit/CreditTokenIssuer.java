@@ -97,7 +97,8 @@ public final class CreditTokenIssuer {
         claims.put("channel", channel);
         claims.put("iat", iat);
         claims.put("exp", exp);
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid()).build(), new Payload(claims));
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid()).build(),
+                new Payload(claims));
         try {
             jws.sign(key.signer());
         } catch (JOSEException e) {

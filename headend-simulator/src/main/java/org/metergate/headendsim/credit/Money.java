@@ -22,7 +22,8 @@ public final class Money {
     /** Decimals of {@code currency}; a clear error if it is not an ISO 4217 code. */
     public static int fractionDigits(String currency) {
         if (currency == null || !CODE.matcher(currency).matches()) {
-            throw new IllegalArgumentException("currency '" + currency + "' is not a 3-letter ISO 4217 code such as EUR");
+            throw new IllegalArgumentException("currency '" + currency
+                    + "' is not a 3-letter ISO 4217 code such as EUR");
         }
         try {
             int digits = Currency.getInstance(currency).getDefaultFractionDigits();

@@ -148,7 +148,8 @@ class HeadendCliTest {
                 gw.reading("b2", "d1", 250);
                 awaitText(() -> runOut.toString(), "balance: 22.50 EUR");
                 String out = runOut.toString();
-                assertThat(out).containsSubsequence("notify customer alice: meter d1 balance 2.50 EUR is below 5.00 EUR",
+                assertThat(out).containsSubsequence(
+                        "notify customer alice: meter d1 balance 2.50 EUR is below 5.00 EUR",
                         "auto-recharge for customer alice: meter d1 balance 2.50 EUR is below 3.00 EUR; token he-",
                         "credit 20.00 EUR for meter 10000001 (channel auto-recharge)", "accepted: credit 2000 EUR",
                         "meter-result: 3 execution-ok", "balance: 22.50 EUR");

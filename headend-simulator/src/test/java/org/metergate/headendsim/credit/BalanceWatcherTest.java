@@ -148,8 +148,13 @@ class BalanceWatcherTest {
         assertThat(watcher.observe(obs("gw1", "readings", "{\"readings\":[{\"meter\":\"d1\",\"obis\":"
                 + "\"1-0:1.8.0*255\",\"value\":100,\"scaler\":-2,\"unit\":\"kWh\",\"status\":\"ok\"}]}"))).isEmpty();
         assertThat(watcher.observe(obs("gw1", "readings", "{\"readings\":[{\"meter\":\"d1\",\"obis\":"
-                + "\"0-0:19.0.0*255\",\"value\":100,\"scaler\":-2,\"unit\":\"EUR\",\"status\":\"error\"}]}")))
+                + "\"0-0:19.0.0*255\",\"value\":100,\"scaler\":-2,\"unit\":\"EUR\",\"status\":"
+                + "\"meter-flagged\"}]}")))
                 .isEmpty();
+        // a meter whose clock runs off still reports its credit correctly
+        assertThat(watcher.observe(obs("gw1", "readings", "{\"readings\":[{\"meter\":\"d1\",\"obis\":"
+                + "\"0-0:19.0.0*255\",\"value\":100,\"scaler\":-2,\"unit\":\"EUR\",\"status\":"
+                + "\"clock-uncertain\"}]}"))).hasSize(2);
         assertThat(watcher.observe(obs("gw1", "events", "{\"type\":\"low-credit\",\"meter\":\"d1\"}"))).isEmpty();
     }
 

@@ -54,7 +54,8 @@ class TokenProgressTest {
         TokenProgress rejected = new TokenProgress("t2");
         rejected.accept(stage("t2", "rejected", "expired: expired at 2026-01-01T00:00:00Z", null));
         assertThat(rejected.outcome()).isEqualTo(TokenProgress.Outcome.REJECTED);
-        assertThat(rejected.receipts().get(0).describe()).isEqualTo("rejected: expired: expired at 2026-01-01T00:00:00Z");
+        assertThat(rejected.receipts().get(0).describe())
+                .isEqualTo("rejected: expired: expired at 2026-01-01T00:00:00Z");
 
         TokenProgress duplicate = new TokenProgress("t3");
         duplicate.accept(stage("t3", "duplicate", "already received; original outcome: done", null));

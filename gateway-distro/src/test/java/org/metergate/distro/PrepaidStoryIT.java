@@ -49,8 +49,9 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * The prepaid story through the shipped gateway: a head-end on a real MQTT 5 broker (mutual TLS, the gateway
  * commissioned with its CSR) pays into a simulated DLMS meter with a token signed by this test's own head-end key.
  * The meter's credit grows by exactly the amount, the receipts arrive in order with the balance; attacks are
- * rejected with their reason and change nothing, replays (also after a gateway restart) are duplicates, and the
- * low-credit threshold command and the meter's low-credit event travel the same way.
+ * rejected with their reason and change nothing, replays (also after a gateway restart) are duplicates, the
+ * low-credit threshold command and the meter's low-credit event travel the same way, and a meter that ran out of
+ * credit and disconnected is reconnected by the next payment.
  */
 class PrepaidStoryIT {
 
@@ -84,7 +85,7 @@ class PrepaidStoryIT {
         SimClock meterClock = SimClock.frozenAt(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         java.security.interfaces.ECPublicKey publicKey = headendKey.toECPublicKey();
         try (DlmsSimulator sim = DlmsSimulator.builder().count(1).seed(17).stateDir(stateDir).clock(meterClock)
-                .configure(c -> c.currency("EUR", 2).initialCreditMinor(1000).lowCreditThresholdMinor(100)
+                .configure(c -> c.currency("EUR", 2).initialCreditMinor(1000).lowCreditThresholdMinor(100).controlMode(2)
                         .tokenVerifier(new JwsTokenVerifier(Map.of(KID, publicKey), null,
                                 Clock.systemUTC(), Duration.ofMinutes(5))))
                 .start();
@@ -184,6 +185,28 @@ class PrepaidStoryIT {
                     e -> e.get("type").getAsString().equals("low-credit") && METER.equals(e.get("meter").getAsString()),
                     WAIT);
             assertThat(lowCredit.payload().get("eventCode").getAsInt()).isEqualTo(60);
+
+            // 7. the credit runs out: the meter disconnects and says so; the next payment reconnects it remotely
+            // (control mode 2) and the reconnection is reported too
+            for (int day = 0; day < 120 && meter.firmware().relayConnected(); day++) {
+                meterClock.advance(Duration.ofDays(1));
+                meter.firmware().advance();
+            }
+            assertThat(meter.firmware().relayConnected()).as("disconnected when the credit ran out").isFalse();
+            headend.awaitMessage(GATEWAY, "events", e -> e.get("type").getAsString().equals("credit-exhausted"), WAIT);
+            Observation disconnected = headend.awaitMessage(GATEWAY, "events",
+                    e -> e.get("type").getAsString().equals("disconnected"), WAIT);
+            assertThat(disconnected.payload().get("eventCode").getAsInt()).isEqualTo(73);
+            long empty = meter.firmware().availableCreditMinor();
+            Map<String, Object> topUp = claims(serial, 5000);
+            String topUpId = (String) topUp.get("jti");
+            headend.sendToken(GATEWAY, sign(topUp), WAIT);
+            Observation reconnected = headend.awaitMessage(GATEWAY, "events",
+                    e -> e.get("type").getAsString().equals("reconnected"), WAIT);
+            assertThat(reconnected.payload().get("eventCode").getAsInt()).isEqualTo(71);
+            assertThat(meter.firmware().relayConnected()).isTrue();
+            assertThat(meter.firmware().availableCreditMinor()).isEqualTo(empty + 5000);
+            assertThat(stages(headend, topUpId)).containsExactly("accepted", "entered", "meter-result", "balance");
         }
     }
 

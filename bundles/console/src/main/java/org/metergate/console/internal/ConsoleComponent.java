@@ -110,8 +110,8 @@ public class ConsoleComponent {
                     + "developmentHttp=true on a gateway in the field", ConsoleSettings.LOOPBACK, settings.port());
             serve(null);
         } else if (identity == null) {
-            log.warn("console not served: the gateway has no identity yet; set gatewayId in "
-                    + "conf/org.metergate.security.cfg (the console serves HTTPS with the device certificate)");
+            log.warn("console waits for the device identity: it serves HTTPS with the device certificate, and the "
+                    + "identity exists once conf/org.metergate.security.cfg sets gatewayId");
         } else if (!tryHttps(true)) {
             timer.scheduleWithFixedDelay(() -> tryHttps(false), CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS,
                     TimeUnit.SECONDS);

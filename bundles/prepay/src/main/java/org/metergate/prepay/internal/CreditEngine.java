@@ -269,6 +269,9 @@ final class CreditEngine implements CreditService {
      * A meter in another session or not answering is skipped until the next poll.
      */
     void pollEvents(Iterable<String> meterIds) {
+        if (!events.active()) {
+            return;
+        }
         Map<String, Integer> open = openTokens();
         for (String meterId : meterIds) {
             if (Thread.currentThread().isInterrupted()) {

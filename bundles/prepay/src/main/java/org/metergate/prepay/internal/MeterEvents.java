@@ -67,6 +67,11 @@ final class MeterEvents {
         this.log = log;
     }
 
+    /** False while there is no meter-state store to keep the cursor in: then nothing is read. */
+    boolean active() {
+        return states.get() != null;
+    }
+
     /**
      * Reads the event log since the stored cursor and queues the credit and relay events found.
      *

@@ -136,8 +136,14 @@ public class PrepayComponent implements CreditService {
         engine.start();
         if (eventPoll > 0) {
             CreditEngine running = engine;
-            scheduler.scheduleWithFixedDelay(() -> running.pollEvents(List.copyOf(meters.keySet())), eventPoll,
-                    eventPoll, TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    running.pollEvents(List.copyOf(meters.keySet()));
+                } catch (RuntimeException e) {
+                    // an exception would end the periodic task
+                    log.warn("reading the meters' event logs failed; tried again in " + eventPoll + " s", e);
+                }
+            }, eventPoll, eventPoll, TimeUnit.SECONDS);
         }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(COMMAND_PROPERTY, LowCreditThresholdCommand.NAME);

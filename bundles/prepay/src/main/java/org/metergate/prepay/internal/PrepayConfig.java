@@ -43,6 +43,7 @@ public @interface PrepayConfig {
 
     @AttributeDefinition(name = "Event poll (s)",
             description = "How often each DLMS meter's event log is read for low-credit, credit-exhausted, disconnect"
-                    + " and reconnect events (also read after every token); 0 = only after tokens, at most 86400")
-    int eventPollSeconds() default 60;
+                    + " and reconnect events (also read after every token); each read is one association with the"
+                    + " meter; 0 = only after tokens, at most 86400")
+    int eventPollSeconds() default 300;
 }

@@ -2,18 +2,20 @@
 package org.metergate.distro;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** A built .deb, read through dpkg-deb (the tool dpkg itself uses), never through our own archive code. */
@@ -65,18 +67,23 @@ final class DebianPackage {
         this.file = file;
     }
 
-    /** The single metergate_*_all.deb that the build left in target/. */
+    /** The metergate_*_all.deb this build wrote to target/ (the newest, should an older version lie there too). */
     static DebianPackage built() throws IOException {
         Path dir = Path.of(System.getProperty(DEB_DIR_PROPERTY, "target"));
-        List<Path> debs;
         try (Stream<Path> files = Files.list(dir)) {
-            debs = files.filter(p -> p.getFileName().toString().matches("metergate_.+_all\\.deb"))
-                    .collect(Collectors.toList());
+            return files.filter(p -> p.getFileName().toString().matches("metergate_.+_all\\.deb"))
+                    .max(Comparator.comparing(DebianPackage::lastModified))
+                    .map(DebianPackage::new)
+                    .orElseThrow(() -> new AssertionError("no metergate_*_all.deb in " + dir));
         }
-        if (debs.size() != 1) {
-            throw new AssertionError("expected exactly one metergate_*_all.deb in " + dir + ", found " + debs);
+    }
+
+    private static FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new DebianPackage(debs.get(0));
     }
 
     /** The control file's fields, continuation lines joined with newlines. */

@@ -53,6 +53,16 @@ final class CosemReads {
     static final String DAILY_DAY = "daily.day";
     static final String DAILY_IMPORT = "daily.import";
     static final String CLOCK_DRIFT = "clock.drift";
+    /** The consumption of the day before {@link #DAILY_DAY} as "value unit" (physical value), empty when unknown. */
+    static final String DAILY_CONSUMPTION = "daily.consumption";
+
+    /** Told about every daily value once it is stored (for the log). */
+    interface DailyListener {
+        void daily(String meterId, LocalDate day, List<Reading> atMidnight, Reading consumption);
+    }
+
+    private record Daily(LocalDate day, List<Reading> atMidnight, Reading consumption) {
+    }
 
     /** A capture object of the profile (IC 7 attribute 3). */
     record Column(int classId, ObisCode obis, int attributeId) {
@@ -69,16 +79,24 @@ final class CosemReads {
     private final MeterStateStore store;
     private final CosemPolicy policy;
     private final Clock gatewayClock;
+    private final DailyListener dailyListener;
     private Map<String, String> state;
     private List<Column> columns;
     private final Map<ObisCode, Integer> scalers = new HashMap<>();
     private String problem;
 
-    CosemReads(String meterId, MeterStateStore store, CosemPolicy policy, Clock gatewayClock) {
+    CosemReads(String meterId, MeterStateStore store, CosemPolicy policy, Clock gatewayClock,
+            DailyListener dailyListener) {
         this.meterId = meterId;
         this.store = store;
         this.policy = policy;
         this.gatewayClock = gatewayClock;
+        this.dailyListener = dailyListener;
+    }
+
+    /** What the store holds for this meter (cursor, daily values, clock state). */
+    Map<String, String> storedState() throws OutboxException {
+        return Map.copyOf(state());
     }
 
     /** The last problem with clock, profile or storage, for the meter's status; null when all went well. */
@@ -204,6 +222,7 @@ final class CosemReads {
             MeterReadout registers, ReadingStatus status) throws MeterException, OutboxException {
         List<Reading> readings = new ArrayList<>(captures.size() * cols.size());
         List<PendingMessage> daily = new ArrayList<>();
+        List<Daily> dailyValues = new ArrayList<>();
         Map<String, String> update = new HashMap<>();
         LocalDate lastDay = day(state().get(DAILY_DAY));
         String lastImport = state().get(DAILY_IMPORT);
@@ -231,6 +250,9 @@ final class CosemReads {
                 }
                 daily.add(new PendingMessage(MessageKind.READING, Retention.BILLING,
                         UplinkMessages.daily(meterId, date, policy.dailyZone(), values, consumption)));
+                dailyValues.add(new Daily(date, values, consumption));
+                update.put(DAILY_CONSUMPTION, consumption == null ? ""
+                        : consumption.scaledValue().toPlainString() + " " + consumption.unit());
                 lastDay = date;
                 lastImport = importNow == null ? null : importNow.value().toPlainString();
                 update.put(DAILY_DAY, date.toString());
@@ -244,6 +266,9 @@ final class CosemReads {
         messages.addAll(daily);
         update.put(CURSOR, captures.lastKey().toString());
         commit(messages, update);
+        for (Daily d : dailyValues) {
+            dailyListener.daily(meterId, d.day(), d.atMidnight(), d.consumption());
+        }
     }
 
     private void commit(List<PendingMessage> messages, Map<String, String> update) throws OutboxException {

@@ -4,8 +4,10 @@ package org.metergate.metering.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,6 +22,7 @@ import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterSession;
 import org.metergate.api.meter.MeterState;
 import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.meter.Reading;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxException;
@@ -41,6 +44,10 @@ final class MeterPoller {
         void readout(MeterReadout readout);
 
         void failure(String meterId, MeterException failure, MeterState state);
+
+        /** A DLMS meter's daily values were queued; {@code consumption} is null for the first day. */
+        default void daily(String meterId, LocalDate day, List<Reading> atMidnight, Reading consumption) {
+        }
     }
 
     private record Unstored(MessageKind kind, Retention retention, String payload) {
@@ -85,7 +92,7 @@ final class MeterPoller {
         this.clock = clock;
         this.listener = listener;
         this.cosem = meter instanceof CosemMeter && stateStore != null && policy != null
-                ? new CosemReads(meter.id(), stateStore, policy, clock)
+                ? new CosemReads(meter.id(), stateStore, policy, clock, listener::daily)
                 : null;
     }
 

@@ -4,6 +4,7 @@ package org.metergate.metering.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import org.metergate.api.link.LinkService;
 import org.metergate.api.link.PortInfo;
 import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterReadout;
+import org.metergate.api.meter.MeterState;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.meter.Reading;
@@ -19,6 +21,7 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxException;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
+import org.metergate.api.state.MeterStateStore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -41,13 +44,26 @@ public class MeteringCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
     private volatile LinkService links;
 
+    /** The DLMS meters' daily values; without the store the meters are listed without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MeterStateStore states;
+
     @Activate
     public MeteringCommands(@Reference MeteringService metering, @Reference Outbox outbox) {
         this.metering = metering;
         this.outbox = outbox;
     }
 
-    /** Table of configured meters with their state and last error. */
+    /** Without OSGi (tests): the meter-state store given directly. */
+    MeteringCommands(MeteringService metering, Outbox outbox, MeterStateStore states) {
+        this(metering, outbox);
+        this.states = states;
+    }
+
+    /**
+     * Table of configured meters with their state and last error; under a prepaid or DLMS meter an indented line
+     * says in words what its last read found (credit, relay) and how much it used on its last complete day.
+     */
     public String meters() {
         List<MeterStatus> all = metering.meters();
         if (all.isEmpty()) {
@@ -60,8 +76,31 @@ public class MeteringCommands {
             b.append(String.format("%-12s %-12s %-24s %-13s %-10s %s%n", s.meterId(), s.protocol(), s.link(),
                     s.state(), s.lastSuccess() == null ? "never" : ago(now, s.lastSuccess()),
                     s.lastError() == null ? "" : s.lastError()));
+            String values = inWords(s);
+            if (!values.isEmpty()) {
+                // indented, so that the line never reads as another meter's row
+                b.append(String.format("%-12s %s%n", "", values));
+            }
         }
         return b.toString();
+    }
+
+    private String inWords(MeterStatus s) {
+        List<String> parts = new ArrayList<>(2);
+        metering.lastReadout(s.meterId()).map(PlainWords::prepaid).filter(p -> !p.isEmpty())
+                .ifPresent(p -> parts.add(s.state() == MeterState.ONLINE ? p : "at the last read: " + p));
+        MeterStateStore store = states;
+        if (store != null) {
+            try {
+                String used = PlainWords.lastDailyConsumption(store.state(s.meterId()));
+                if (!used.isEmpty()) {
+                    parts.add(used);
+                }
+            } catch (OutboxException e) {
+                parts.add("daily values unavailable: " + e.getMessage());
+            }
+        }
+        return String.join(", ", parts);
     }
 
     /** Reads a meter now and prints its values, or says plainly why it could not be read. */

@@ -3,6 +3,7 @@ package org.metergate.metering.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -192,6 +193,29 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
         if (logReadings) {
             log.info("{} read {} values: {}", readout.meterId(), readout.readings().size(),
                     readout.readings().stream().map(Reading::display).collect(Collectors.joining("; ")));
+            String prepaid = PlainWords.prepaid(readout);
+            if (!prepaid.isEmpty()) {
+                log.info("{}: {}", readout.meterId(), prepaid);
+            }
+        }
+    }
+
+    @Override
+    public void daily(String meterId, LocalDate day, List<Reading> atMidnight, Reading consumption) {
+        if (!logReadings) {
+            return;
+        }
+        Reading importAtMidnight = atMidnight.stream().filter(r -> r.obis().equals(CosemReads.IMPORT) && r.isNumeric())
+                .findFirst().orElse(null);
+        String register = importAtMidnight == null ? ""
+                : " (import register at 00:00 of " + day + ": "
+                        + PlainWords.energy(importAtMidnight.scaledValue(), importAtMidnight.unit()) + ")";
+        if (consumption == null) {
+            log.info("{}: daily values of {} queued{}; the consumption of {} is not known (first day read)", meterId,
+                    day, register, day.minusDays(1));
+        } else {
+            log.info("{}: daily consumption on {}: {}{}", meterId, day.minusDays(1),
+                    PlainWords.energy(consumption.scaledValue(), consumption.unit()), register);
         }
     }
 

@@ -4,7 +4,6 @@ package org.metergate.console.internal;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,7 +54,8 @@ public class ConsoleComponent {
     private final DeviceIdentity identity;
     private final ScheduledExecutorService timer;
     private final ServiceRegistration<Servlet> servlet;
-    private volatile ServiceRegistration<ConnectorFactory> connector;
+    private ServiceRegistration<ConnectorFactory> connector;
+    private boolean closed;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -112,36 +112,28 @@ public class ConsoleComponent {
         } else if (identity == null) {
             log.warn("console waits for the device identity: it serves HTTPS with the device certificate, and the "
                     + "identity exists once conf/org.metergate.security.cfg sets gatewayId");
-        } else if (!tryHttps(true)) {
-            timer.scheduleWithFixedDelay(() -> tryHttps(false), CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS,
-                    TimeUnit.SECONDS);
-        }
-    }
-
-    /** Serves HTTPS once the device certificate is there; true when serving. */
-    private synchronized boolean tryHttps(boolean first) {
-        if (connector != null) {
-            return true;
-        }
-        SSLContext tls;
-        try {
-            tls = identity.clientTlsContext();
-        } catch (GeneralSecurityException e) {
-            if (first) {
-                log.warn("console waits for the device certificate: {}; it starts within {} s after mg:install-cert",
-                        e.getMessage(), CERTIFICATE_CHECK_SECONDS);
+        } else {
+            CertificateWait wait = new CertificateWait(identity, this::serve, reason -> log.warn("console waits for "
+                    + "the device certificate: {}; it starts within {} s after mg:install-cert", reason,
+                    CERTIFICATE_CHECK_SECONDS));
+            if (!wait.attempt()) {
+                timer.scheduleWithFixedDelay(() -> {
+                    try {
+                        if (wait.attempt()) {
+                            timer.shutdown();
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("console cannot use the device certificate: {}", e.getMessage());
+                    }
+                }, CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS);
             }
-            return false;
-        } catch (RuntimeException e) {
-            log.error("console cannot use the device certificate: {}", e.getMessage());
-            return false;
         }
-        serve(tls);
-        timer.shutdown();
-        return true;
     }
 
-    private void serve(SSLContext tls) {
+    private synchronized void serve(SSLContext tls) {
+        if (closed) {
+            return; // a late certificate check after deactivation must not leave a connector behind
+        }
         String where = settings.bindAddress() == null ? "every interface" : settings.bindAddress();
         connector = context.registerService(ConnectorFactory.class,
                 new ConsoleConnectorFactory(settings, tls, settings.port()), null);
@@ -153,6 +145,7 @@ public class ConsoleComponent {
     void deactivate() {
         timer.shutdownNow();
         synchronized (this) {
+            closed = true;
             if (connector != null) {
                 connector.unregister();
                 connector = null;

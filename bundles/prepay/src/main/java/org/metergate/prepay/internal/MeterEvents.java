@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +100,6 @@ final class MeterEvents {
                 return 0;
             }
             List<PendingMessage> events = new ArrayList<>();
-            Map<String, Integer> idsUsed = new HashMap<>();
             Instant last = cursor;
             int lastCount = seen;
             int skip = seen;
@@ -124,7 +122,7 @@ final class MeterEvents {
                 String type = TYPES.get(code);
                 if (type != null) {
                     events.add(new PendingMessage(MessageKind.EVENT, Retention.ALARM,
-                            json(meterId, type, code, at.get(), idsUsed)));
+                            json(meterId, type, code, at.get(), lastCount)));
                 }
             }
             if (last == null || (last.equals(cursor) && lastCount == seen)) {
@@ -175,13 +173,17 @@ final class MeterEvents {
         }
     }
 
-    /** An event/v1 document (docs/mqtt-contract/schemas/credit-event.json); the link adds msgId. */
-    static String json(String meterId, String type, int code, Instant at, Map<String, Integer> idsUsed) {
+    /**
+     * An event/v1 document (docs/mqtt-contract/schemas/credit-event.json); the link adds msgId.
+     *
+     * @param ordinal the entry's place among the log entries of its second (1 = first), so every entry has its
+     *                own id, the same each time it is read
+     */
+    static String json(String meterId, String type, int code, Instant at, int ordinal) {
         String id = meterId + "|" + type + "|" + at;
-        int n = idsUsed.merge(id, 1, Integer::sum);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("schema", "event/v1");
-        o.put("id", n == 1 ? id : id + "|" + n);
+        o.put("id", ordinal == 1 ? id : id + "|" + ordinal);
         o.put("meter", meterId);
         o.put("type", type);
         o.put("ts", at.toString());

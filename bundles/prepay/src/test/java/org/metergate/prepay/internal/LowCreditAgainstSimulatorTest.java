@@ -248,6 +248,29 @@ class LowCreditAgainstSimulatorTest {
     }
 
     @Test
+    void eventsInTheSameSecondAsTheLastForwardedOneAreNeitherRepeatedNorSkipped() throws Exception {
+        // the meter's clock stands still: every event below carries the same second
+        start(c -> c.initialCreditMinor(5000).controlMode(2));
+        CreditEngine engine = engine();
+        assertThat(meter.firmware().remoteDisconnect()).isTrue();
+        engine.pollEvents(List.of(serial()));
+        assertThat(events()).hasSize(1);
+
+        assertThat(meter.firmware().remoteReconnect()).isTrue();
+        assertThat(meter.firmware().remoteDisconnect()).isTrue();
+        engine.pollEvents(List.of(serial()));
+        engine.pollEvents(List.of(serial()));
+
+        List<OutboxMessage> all = events();
+        assertThat(all).extracting(m -> (String) json(m.payload()).get("type"))
+                .containsExactly("disconnected", "reconnected", "disconnected");
+        assertThat(all).extracting(m -> (Long) json(m.payload()).get("eventCode")).containsExactly(70L, 71L, 70L);
+        // every entry has its own id, also the same type twice in one second
+        assertThat(all).extracting(m -> (String) json(m.payload()).get("id")).doesNotHaveDuplicates();
+        assertThat(all).allSatisfy(m -> assertThat(schemaErrors("credit-event.json", m.payload())).isEmpty());
+    }
+
+    @Test
     void aTopUpInAButtonModeReportsReadyForReconnectionInTheSameTransactionAsTheOutcome() throws Exception {
         start(c -> c.initialCreditMinor(500).controlMode(1));
         assertThat(meter.firmware().remoteDisconnect()).isTrue();

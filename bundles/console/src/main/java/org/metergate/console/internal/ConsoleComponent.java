@@ -110,7 +110,8 @@ public class ConsoleComponent {
                     + "developmentHttp=true on a gateway in the field", ConsoleSettings.LOOPBACK, settings.port());
             serve(null);
         } else if (identity == null) {
-            log.warn("console waits for the device identity: it serves HTTPS with the device certificate, and the "
+            // usually for a moment at start-up; without a gatewayId the security bundle logs what to configure
+            log.info("console waits for the device identity: it serves HTTPS with the device certificate, and the "
                     + "identity exists once conf/org.metergate.security.cfg sets gatewayId");
         } else {
             CertificateWait wait = new CertificateWait(identity, this::serve, reason -> log.warn("console waits for "

@@ -2,6 +2,7 @@
 package org.metergate.console.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -54,9 +55,9 @@ public class ConsoleCommands {
 
     private Optional<String> read(String name) throws IOException {
         Path file = directory.resolve(name);
-        if (!java.nio.file.Files.exists(file)) {
+        if (!Files.exists(file)) {
             return Optional.empty();
         }
-        return Optional.of(java.nio.file.Files.readString(file).strip()).filter(s -> !s.isEmpty());
+        return Optional.of(Files.readString(file).strip()).filter(s -> !s.isEmpty());
     }
 }

@@ -6,9 +6,11 @@ import static org.metergate.console.internal.Html.hidden;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.metergate.api.meter.MeterReadout;
+import org.metergate.api.meter.MeterState;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.outbox.OutboxStats;
@@ -61,7 +63,7 @@ final class Pages {
                 fact(body, "Dropped", outbox.droppedRoutine() + " routine messages (the outbox was full)");
             }
         }
-        long online = status.meters().stream().filter(m -> m.state().name().equals("ONLINE")).count();
+        long online = status.meters().stream().filter(m -> m.state() == MeterState.ONLINE).count();
         fact(body, "Meters", status.meters().size() + " configured, " + online + " online");
         body.append("</dl><h2>Problems</h2>");
         problems(body, status.problems());
@@ -78,7 +80,7 @@ final class Pages {
             body.append("<table><thead><tr><th>Meter</th><th>Protocol</th><th>Link</th><th>State</th>")
                     .append("<th>Last read</th><th>Last reading</th><th>Problem</th></tr></thead><tbody>");
             for (MeterStatus meter : status.meters()) {
-                body.append("<tr class=\"").append(escape(meter.state().name().toLowerCase(java.util.Locale.ROOT)))
+                body.append("<tr class=\"").append(escape(meter.state().name().toLowerCase(Locale.ROOT)))
                         .append("\"><td>").append(escape(meter.meterId())).append("</td><td>")
                         .append(escape(meter.protocol())).append("</td><td>").append(escape(meter.link()))
                         .append("</td><td>").append(escape(Text.state(meter.state()))).append("</td><td>")

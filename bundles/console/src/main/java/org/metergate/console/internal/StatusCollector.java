@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
@@ -75,7 +76,7 @@ final class StatusCollector {
 
         MeteringService service = metering.get();
         List<MeterStatus> meters = List.of();
-        Map<String, org.metergate.api.meter.MeterReadout> readouts = new LinkedHashMap<>();
+        Map<String, MeterReadout> readouts = new LinkedHashMap<>();
         if (service == null) {
             problems.add("Metering is not running: no meter is read. Check conf/org.metergate.metering.cfg and the "
                     + "log.");

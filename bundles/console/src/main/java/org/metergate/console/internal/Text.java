@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 import org.metergate.api.meter.MeterState;
 
@@ -53,7 +54,7 @@ final class Text {
             case MISCONFIGURED:
                 return "misconfigured";
             default:
-                return state.name().toLowerCase(java.util.Locale.ROOT);
+                return state.name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -152,7 +152,11 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the test server did not stop", e);
+        }
     }
 }

@@ -20,6 +20,7 @@ import org.apache.felix.http.jetty.ConnectorFactory;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.uplink.Uplink;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -65,6 +66,10 @@ public class ConsoleComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Outbox outbox;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Uplink uplink;
+
     @Activate
     public ConsoleComponent(BundleContext context, ConsoleConfig config,
             @Reference(service = LoggerFactory.class) Logger log,
@@ -94,7 +99,8 @@ public class ConsoleComponent {
         boolean secure = !settings.developmentHttp();
         StatusCollector status = new StatusCollector(clock,
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-                context.getBundle().getVersion().toString(), () -> identity, () -> metering, () -> outbox);
+                context.getBundle().getVersion().toString(), () -> identity, () -> metering, () -> outbox,
+                () -> uplink);
         ConsoleServlet pages = new ConsoleServlet(credentials,
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
                 new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status::collect,

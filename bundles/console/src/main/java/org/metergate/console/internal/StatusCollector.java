@@ -17,6 +17,8 @@ import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.uplink.Uplink;
+import org.metergate.api.uplink.UplinkStatus;
 
 /**
  * Builds a {@link GatewayStatus} from whichever of the gateway's services are running right now; a missing service
@@ -24,8 +26,8 @@ import org.metergate.api.security.DeviceIdentity;
  */
 final class StatusCollector {
 
-    static final String LINK_NOT_REPORTED = "not reported: the head-end link does not publish its state to the "
-            + "console yet; the outbox depth below shows whether messages leave the gateway";
+    static final String LINK_NOT_REPORTED = "not reported: no head-end link service is running; the outbox depth "
+            + "below shows whether messages leave the gateway";
 
     private final Clock clock;
     private final Instant startedAt;
@@ -33,15 +35,17 @@ final class StatusCollector {
     private final Supplier<DeviceIdentity> identity;
     private final Supplier<MeteringService> metering;
     private final Supplier<Outbox> outbox;
+    private final Supplier<Uplink> uplink;
 
     StatusCollector(Clock clock, Instant startedAt, String version, Supplier<DeviceIdentity> identity,
-            Supplier<MeteringService> metering, Supplier<Outbox> outbox) {
+            Supplier<MeteringService> metering, Supplier<Outbox> outbox, Supplier<Uplink> uplink) {
         this.clock = clock;
         this.startedAt = startedAt;
         this.version = version;
         this.identity = identity;
         this.metering = metering;
         this.outbox = outbox;
+        this.uplink = uplink;
     }
 
     GatewayStatus collect() {
@@ -61,6 +65,8 @@ final class StatusCollector {
                 problems.add("Device certificate: " + e.getMessage() + ".");
             }
         }
+
+        String link = link(uplink.get(), problems);
 
         Outbox box = outbox.get();
         OutboxStats stats = null;
@@ -92,6 +98,32 @@ final class StatusCollector {
         }
         Duration uptime = Duration.between(startedAt, now);
         return new GatewayStatus(now, gatewayId, version, uptime.isNegative() ? Duration.ZERO : uptime,
-                LINK_NOT_REPORTED, stats, meters, readouts, problems);
+                link, stats, meters, readouts, problems);
+    }
+
+    /** The link in one line; a link that is down also becomes a problem with its last error. */
+    private static String link(Uplink service, List<String> problems) {
+        if (service == null) {
+            return LINK_NOT_REPORTED;
+        }
+        UplinkStatus status = service.status();
+        String broker = status.brokerUri() == null ? "the broker" : status.brokerUri();
+        String error = status.lastError() == null || status.lastError().isBlank() ? null : status.lastError();
+        switch (status.state()) {
+            case CONNECTED:
+                return "connected to " + broker + " since " + Text.time(status.connectedSince())
+                        + "; last message sent " + Text.time(status.lastPublish());
+            case CONNECTING:
+                return "connecting to " + broker;
+            case WAITING_TO_RECONNECT:
+                problems.add("Head-end link down: " + (error == null ? "no connection to " + broker : error));
+                return "not connected to " + broker + ", retrying" + (error == null ? "" : ": " + error);
+            case MISCONFIGURED:
+                problems.add("Head-end link not configured: " + (error == null ? "see the log" : error));
+                return "not configured" + (error == null ? "" : ": " + error);
+            case STOPPED:
+            default:
+                return "stopped";
+        }
     }
 }

@@ -29,6 +29,8 @@ import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.uplink.UplinkState;
+import org.metergate.api.uplink.UplinkStatus;
 
 /** The overview and meters pages from the gateway's services: real values, plain-language problems, escaped text. */
 class StatusPagesTest {
@@ -105,10 +107,13 @@ class StatusPagesTest {
     @Test
     void theOverviewTellsWhatIsWrongInPlainLanguage() {
         StatusCollector collector = new StatusCollector(clock, NOW.minus(Duration.ofHours(26)), "0.1.0.SNAPSHOT",
-                Uncommissioned::new, Metering::new, FixedOutbox::new);
+                Uncommissioned::new, Metering::new, FixedOutbox::new, () -> () -> new UplinkStatus("ssl://headend:8883",
+                        UplinkState.WAITING_TO_RECONNECT, null, null, 0, "TLS handshake failed: certificate expired",
+                        NOW));
         GatewayStatus status = collector.collect();
         assertThat(status.problems()).containsExactly(
                 "Device certificate: no signed device certificate installed yet.",
+                "Head-end link down: TLS handshake failed: certificate expired",
                 "Outbox: disk full",
                 "Meter m2<b> (unreachable): no answer within 5 s <script>alert(1)</script>");
 
@@ -117,24 +122,44 @@ class StatusPagesTest {
                 .contains("17 messages waiting, 4096 bytes").contains("<dd>1 h 15 min old</dd>")
                 .contains("2 configured, 1 online").contains("m2&lt;b&gt;")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>")
+                .contains("not connected to ssl://headend:8883, retrying: TLS handshake failed")
                 .contains("value=\"token-1\"");
     }
 
     @Test
+    void aConnectedLinkIsNoProblem() {
+        Instant since = NOW.minus(Duration.ofHours(2));
+        GatewayStatus status = new StatusCollector(clock, NOW, "0.1.0", () -> null, () -> null, () -> null,
+                () -> () -> new UplinkStatus("ssl://headend:8883", UplinkState.CONNECTED, since, NOW.minusSeconds(3),
+                        120, null, null)).collect();
+        assertThat(status.headendLink()).isEqualTo("connected to ssl://headend:8883 since 2026-03-01 06:00:00 UTC; "
+                + "last message sent 2026-03-01 07:59:57 UTC");
+        assertThat(status.problems()).noneMatch(p -> p.contains("Head-end"));
+
+        GatewayStatus unconfigured = new StatusCollector(clock, NOW, "0.1.0", () -> null, () -> null, () -> null,
+                () -> () -> new UplinkStatus(null, UplinkState.MISCONFIGURED, null, null, 0,
+                        "brokerUri is empty in conf/org.metergate.headend.cfg", NOW)).collect();
+        assertThat(unconfigured.problems())
+                .contains("Head-end link not configured: brokerUri is empty in conf/org.metergate.headend.cfg");
+    }
+
+    @Test
     void missingServicesAreProblemsNotInventedValues() {
-        GatewayStatus status = new StatusCollector(clock, NOW, "0.1.0", () -> null, () -> null, () -> null).collect();
+        GatewayStatus status = new StatusCollector(clock, NOW, "0.1.0", () -> null, () -> null, () -> null, () -> null)
+                .collect();
         assertThat(status.gatewayId()).isNull();
         assertThat(status.outbox()).isNull();
         assertThat(status.problems()).hasSize(3).anySatisfy(p -> assertThat(p).contains("no identity"))
                 .anySatisfy(p -> assertThat(p).contains("store is not running"))
                 .anySatisfy(p -> assertThat(p).contains("Metering is not running"));
+        assertThat(status.headendLink()).isEqualTo(StatusCollector.LINK_NOT_REPORTED);
         assertThat(Pages.overview(status, "t")).contains("<dd>not set</dd>").contains("<dd>not running</dd>");
     }
 
     @Test
     void theMetersPageListsStateAndLastReading() {
         GatewayStatus status = new StatusCollector(clock, NOW, "0.1.0", Uncommissioned::new, Metering::new,
-                FixedOutbox::new).collect();
+                FixedOutbox::new, () -> null).collect();
         String html = Pages.meters(status, "t");
         assertThat(html).contains("<td>m1</td>").contains("<td>online</td>")
                 .contains("1-0:1.8.0*255 = 1234.567 kWh").contains("<td>unreachable</td>")

@@ -166,14 +166,17 @@ public class MeteringCommands {
         return b.toString();
     }
 
-    private static String ago(Instant now, Instant then) {
+    /** "5m ago"; a reading stamped by a meter whose clock runs ahead of the gateway's is "5m ahead". */
+    static String ago(Instant now, Instant then) {
         Duration d = Duration.between(then, now);
+        String suffix = d.isNegative() ? " ahead" : " ago";
+        d = d.abs();
         if (d.toSeconds() < 120) {
-            return d.toSeconds() + "s ago";
+            return d.toSeconds() + "s" + suffix;
         }
         if (d.toMinutes() < 120) {
-            return d.toMinutes() + "m ago";
+            return d.toMinutes() + "m" + suffix;
         }
-        return d.toHours() + "h ago";
+        return d.toHours() + "h" + suffix;
     }
 }

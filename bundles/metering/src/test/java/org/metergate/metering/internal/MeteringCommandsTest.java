@@ -54,6 +54,14 @@ class MeteringCommandsTest {
     }
 
     @Test
+    void agesSayWhetherTheMeterClockRunsAhead() {
+        java.time.Instant now = java.time.Instant.parse("2026-03-02T12:00:00Z");
+        assertThat(MeteringCommands.ago(now, now.minusSeconds(5))).isEqualTo("5s ago");
+        assertThat(MeteringCommands.ago(now, now.minusSeconds(600))).isEqualTo("10m ago");
+        assertThat(MeteringCommands.ago(now, now.plusSeconds(3 * 3600))).isEqualTo("3h ahead");
+    }
+
+    @Test
     void plainAnswersWhenThereIsNothing() {
         assertThat(commands.outbox(5)).isEqualTo("Nothing is waiting for the head-end.");
         assertThat(commands.meters()).startsWith("No meters configured.");

@@ -74,8 +74,9 @@ class DrainBenchmark {
             out.append(String.format("Backlog: %,d readings in %,d outbox messages (readouts of %d), SQLite outbox;"
                     + " link defaults (batch 500 messages, window 16); embedded Artemis 2.55.0 in memory, loopback;"
                     + " %d CPUs%n%n", READINGS, READINGS / READOUT, READOUT, Runtime.getRuntime().availableProcessors()));
-            out.append("| link | fill (s, not timed) | drain: published, acknowledged, deleted (s) | readings/s |"
-                    + " PUBLISH packets | PUBLISH bytes | MQTT bytes per reading |\n|---|---|---|---|---|---|---|\n");
+            out.append("| link | load average at start | fill (s, not timed) | drain: published, acknowledged,"
+                    + " deleted (s) | readings/s | PUBLISH packets | PUBLISH bytes | MQTT bytes per reading |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             // TLS before and after the plaintext run: the first run of a JVM also pays for JIT compilation
             out.append(drain(pki, broker, true, null));
             String arrived;
@@ -99,6 +100,7 @@ class DrainBenchmark {
         Outbox outbox = sqliteOutbox(file);
         String gw = tls ? "gw-bench-tls" : "gw-bench-plain";
         try {
+            String load = loadAverage();
             long fillStart = System.nanoTime();
             fill(outbox);
             double fill = (System.nanoTime() - fillStart) / 1e9;
@@ -124,10 +126,10 @@ class DrainBenchmark {
             }
             String name = tls ? "mutual TLS, direct" : "plaintext via counting relay";
             if (left > 0) {
-                return String.format("| %s | %.1f | did not finish in %s: %d messages left | | | | |%n", name, fill,
-                        GIVE_UP, left);
+                return String.format("| %s | %s | %.1f | did not finish in %s: %d messages left | | | | |%n", name,
+                        load, fill, GIVE_UP, left);
             }
-            return String.format("| %s | %.1f | **%.2f** | %,.0f | %s | %s | %s |%n", name, fill, seconds,
+            return String.format("| %s | %s | %.1f | **%.2f** | %,.0f | %s | %s | %s |%n", name, load, fill, seconds,
                     READINGS / seconds, proxy == null ? "–" : String.format("%,d", proxy.publishPackets()),
                     proxy == null ? "–" : String.format("%,d", proxy.publishBytes()),
                     proxy == null ? "–" : String.format("**%.1f**", (double) proxy.publishBytes() / READINGS));
@@ -262,6 +264,15 @@ class DrainBenchmark {
         open.setAccessible(true);
         Object s = settings.newInstance(file, limits.newInstance(10_000_000L, 1L << 40), 256, 2L);
         return (Outbox) open.invoke(null, s, Clock.systemUTC());
+    }
+
+    /** Other work on the machine shows in the figures; the 1-minute load average says how much there was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     private static int port(String uri) {

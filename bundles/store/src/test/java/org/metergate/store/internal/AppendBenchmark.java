@@ -56,8 +56,10 @@ class AppendBenchmark {
     void durableAppendsAgainstPahoFilePersistence() throws Exception {
         Files.createDirectories(work);
         List<double[]> rounds = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
         measureRound(); // warm-up: class loading, JIT and the first file creations are not what this measures
         for (int r = 0; r < ROUNDS; r++) {
+            loads.add(loadAverage());
             rounds.add(measureRound());
         }
         StringBuilder out = new StringBuilder();
@@ -84,6 +86,11 @@ class AppendBenchmark {
             medians[i] = median(values);
             out.append(String.format(" %6.0f |%n", medians[i]));
         }
+        out.append(String.format("| %-58s |", "machine load average (1 min) at round start"));
+        for (String load : loads) {
+            out.append(String.format(" %7s |", load));
+        }
+        out.append("        |\n");
         out.append("\nRatios of medians: outbox with group commit / Paho 1 thread = ")
                 .append(String.format("%.1f", medians[3] / medians[0]))
                 .append("; / Paho ").append(APPENDERS).append(" threads = ")
@@ -261,6 +268,15 @@ class AppendBenchmark {
             }
         }
         delete(p);
+    }
+
+    /** Other work on the machine shows in the figures; the 1-minute load average says how much there was. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     private static double seconds(long startNanos) {

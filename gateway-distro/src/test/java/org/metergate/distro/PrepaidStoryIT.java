@@ -307,6 +307,7 @@ class PrepaidStoryIT {
                 new Payload("{\"jti\": \"broken\", \"meter\": "));
         notJson.sign(new ECDSASigner(headendKey));
         a.put(notJson.serialize(), "malformed");
+        a.put("{\"jti\":\"no-jws\",\"amount\":", "malformed");
         a.put("x".repeat(5000) + "." + "y".repeat(100) + "." + "z".repeat(100), "oversized");
         // the meter's serial is not one of our meter ids: only the configured alias maps it (to d1); any other
         // serial is a meter of someone else

@@ -35,7 +35,11 @@ class SimulatorObjectsDocTest {
     private static final int READ_AND_WRITE = 3;
 
     /** One object as documented or as listed by the meter; attribute id to access text or access mode. */
-    record CosemObject(int classId, int version, Map<Integer, String> attributes, TreeSet<Integer> methods) {
+    record CosemObject(int classId, int version, Map<Integer, String> attributes, TreeSet<Integer> methods,
+            Map<Integer, String> types, Map<Integer, String> meanings) {
+        CosemObject(int classId, int version, Map<Integer, String> attributes, TreeSet<Integer> methods) {
+            this(classId, version, attributes, methods, new TreeMap<>(), new TreeMap<>());
+        }
     }
 
     @TempDir
@@ -86,6 +90,45 @@ class SimulatorObjectsDocTest {
                             .isEqualTo(pub ? AccessResultCode.SUCCESS : AccessResultCode.READ_WRITE_DENIED);
                 }
             }
+        }
+    }
+
+    @Test
+    void every_attribute_has_the_documented_type() throws Exception {
+        Map<String, CosemObject> documented = documentedObjects();
+        try (DlmsSimulator simulator = DlmsSimulator.builder().count(1).seed(7).stateDir(stateDir)
+                .clock(SimClock.frozenAt(Instant.parse("2026-03-02T10:07:00Z"))).start();
+                DlmsConnection connection = DlmsClients.managementClient(simulator.meters().get(0))) {
+            for (Map.Entry<String, CosemObject> entry : documented.entrySet()) {
+                CosemObject doc = entry.getValue();
+                for (int attribute : doc.attributes().keySet()) {
+                    GetResult result = connection.get(address(doc.classId(), entry.getKey(), attribute));
+                    assertThat(result.getResultCode()).as("management GET of %s attribute %d", entry.getKey(),
+                            attribute).isEqualTo(AccessResultCode.SUCCESS);
+                    DataObject.Type actual = result.getResultData().getType();
+                    String documentedType = doc.types().get(attribute);
+                    if (actual == DataObject.Type.NULL_DATA) {
+                        assertThat(doc.meanings().get(attribute)).as("%s attribute %d answers null-data",
+                                entry.getKey(), attribute).contains("null-data");
+                    } else {
+                        assertThat(wireType(documentedType)).as("type of %s attribute %d (documented '%s')",
+                                entry.getKey(), attribute, documentedType).isEqualTo(actual);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The data type a documented type names: its first word, e.g. "octet-string (date-time)" is OCTET_STRING. */
+    private static DataObject.Type wireType(String documented) {
+        String word = documented.split("[ (]")[0];
+        switch (word) {
+        case "enum":
+            return DataObject.Type.ENUMERATE;
+        case "long":
+            return DataObject.Type.LONG_INTEGER;
+        default:
+            return DataObject.Type.valueOf(word.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         }
     }
 
@@ -181,6 +224,8 @@ class SimulatorObjectsDocTest {
             } else {
                 assertThat(current.attributes().put(Integer.parseInt(id), cells.get(6)))
                         .as("attribute %s of %s twice", id, currentObis).isNull();
+                current.types().put(Integer.parseInt(id), cells.get(5));
+                current.meanings().put(Integer.parseInt(id), cells.get(7));
             }
         }
         assertThat(objects).as("COSEM object table in %s", DOC).isNotEmpty();

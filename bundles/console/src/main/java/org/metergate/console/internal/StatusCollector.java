@@ -26,8 +26,8 @@ import org.metergate.api.uplink.UplinkStatus;
  */
 final class StatusCollector {
 
-    static final String LINK_NOT_REPORTED = "not reported: no head-end link service is running; the outbox depth "
-            + "below shows whether messages leave the gateway";
+    static final String LINK_NOT_REPORTED = "not reported by the head-end link; the outbox depth below shows "
+            + "whether messages leave the gateway";
 
     private final Clock clock;
     private final Instant startedAt;

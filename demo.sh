@@ -169,7 +169,7 @@ CUSTOMERS
 fi
 port_open "$HEADEND_PORT" && { echo "demo.sh: port $HEADEND_PORT is in use; stop what listens there" >&2; exit 1; }
 : >"$RUN_DIR/headend.out"
-java -jar "$HEADEND_JAR" run --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" \
+java -jar "$HEADEND_JAR" run --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" --readings summary \
     --customers "$RUN_DIR/customers.properties" >"$RUN_DIR/headend.out" 2>&1 </dev/null &
 HEADEND_PID=$!
 for _ in $(seq 1 150); do
@@ -200,13 +200,18 @@ fi
 # --- DLMS meters: one file per meter, with the prepayment values read at each poll ------------------
 # the security service (which holds the DLMS keys and the device identity) needs the gateway's id
 echo "gatewayId=$GATEWAY_ID" >"$RUN_DIR/metergate/conf/org.metergate.security.cfg"
-# credit tokens: the head-end's public key, and d1's serial (how tokens name it) as an alias of d1
+# credit tokens: the head-end's public key, and each DLMS meter's serial (how tokens name it) as an alias
+# of its gateway id; lists in a .cfg use the typed form ["a", "b"], which then applies to every value
+aliases=""
+for i in $(seq 1 "$DLMS_METERS"); do
+    aliases+="${aliases:+, }\"$(dlms_serial "$i")=d$i\""
+done
 cat >"$RUN_DIR/metergate/conf/org.metergate.prepay.cfg" <<CFG
-$TOKEN_KEY_CFG
-currency=EUR
-meterAliases=$D1_SERIAL=d1
-retryInitialSeconds=5
-retryMaxSeconds=30
+headendPublicKeys=["${TOKEN_KEY_CFG#headendPublicKeys=}"]
+currency="EUR"
+meterAliases=[$aliases]
+retryInitialSeconds="5"
+retryMaxSeconds="30"
 CFG
 # gateway shell script, run once at start. DLMS meter keys: the simulator prints each meter's test keys;
 # the script enters them with mg:dlms-key, exactly as a technician would type them (the keys end up AES-GCM
@@ -293,7 +298,7 @@ CFG
 PAID=false
 pay_when_ready() {
     $PAID && return 0
-    grep -q "reading d1 0-0:19.0.0\*255" "$RUN_DIR/headend.out" || return 0
+    grep -q "readings d1: .*0-0:19.0.0\*255" "$RUN_DIR/headend.out" || return 0
     PAID=true
     local wait_s=60
     [[ -z "$RUN_FOR" ]] || wait_s=$(( RUN_FOR - ($(date +%s) - start) - 3 ))

@@ -2,14 +2,21 @@
 package org.metergate.headendsim.cli;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.metergate.headendsim.Observation;
 import org.metergate.headendsim.credit.TokenReceipt;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -19,7 +26,22 @@ final class ObservationPrinter {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int MAX_RAW = 200;
 
-    /** One or more lines for {@code o} (a readings batch gives one line per reading). */
+    private final List<String> summaryObis;
+
+    /** One line per reading. */
+    ObservationPrinter() {
+        this.summaryObis = null;
+    }
+
+    /**
+     * One line per meter and readings batch (count, time span, statuses) with the latest value of each of
+     * {@code keyObis} that the batch has: a load-profile catch-up of hundreds of readings stays one line.
+     */
+    ObservationPrinter(List<String> keyObis) {
+        this.summaryObis = List.copyOf(keyObis);
+    }
+
+    /** One or more lines for {@code o} (a readings batch gives one line per reading, or per meter in summary). */
     List<String> lines(Observation o) {
         String prefix = CLOCK.format(o.arrived()) + " " + o.gateway() + " ";
         JsonObject p = o.payload();
@@ -31,7 +53,9 @@ final class ObservationPrinter {
         switch (o.topic()) {
             case "readings" -> {
                 JsonElement list = p.get("readings");
-                if (list != null && list.isJsonArray()) {
+                if (list != null && list.isJsonArray() && summaryObis != null) {
+                    summaries(list.getAsJsonArray()).forEach(line -> out.add(prefix + line));
+                } else if (list != null && list.isJsonArray()) {
                     for (JsonElement e : list.getAsJsonArray()) {
                         if (e.isJsonObject()) {
                             out.add(prefix + reading(e.getAsJsonObject()));
@@ -61,6 +85,57 @@ final class ObservationPrinter {
             }
         }
         return out;
+    }
+
+    private List<String> summaries(JsonArray list) {
+        Map<String, List<JsonObject>> byMeter = new LinkedHashMap<>();
+        for (JsonElement e : list) {
+            if (e.isJsonObject()) {
+                JsonObject r = e.getAsJsonObject();
+                byMeter.computeIfAbsent(text(r, "meter"), m -> new ArrayList<>()).add(r);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        byMeter.forEach((meter, readings) -> {
+            // a catch-up mixes old and new readings: show the span, not the first and last
+            Instant first = null;
+            Instant last = null;
+            Set<String> statuses = new TreeSet<>();
+            for (JsonObject r : readings) {
+                Instant ts = instant(text(r, "ts"));
+                if (ts != null) {
+                    first = first == null || ts.isBefore(first) ? ts : first;
+                    last = last == null || ts.isAfter(last) ? ts : last;
+                }
+                if (r.has("status") && r.get("status").isJsonPrimitive()) {
+                    statuses.add(r.get("status").getAsString());
+                }
+            }
+            StringBuilder b = new StringBuilder("readings " + meter + ": " + readings.size()
+                    + (readings.size() == 1 ? " value" : " values") + (first == null ? "" : " at " + first
+                    + (first.equals(last) ? "" : " .. " + last)) + " " + statuses);
+            String sep = "; ";
+            for (String obis : summaryObis) {
+                for (int i = readings.size() - 1; i >= 0; i--) {
+                    if (obis.equals(text(readings.get(i), "obis"))) {
+                        b.append(sep).append(obis).append(" = ").append(value(readings.get(i))).append(' ')
+                                .append(opt(readings.get(i), "unit"));
+                        sep = ", ";
+                        break;
+                    }
+                }
+            }
+            lines.add(b.toString().stripTrailing());
+        });
+        return lines;
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String reading(JsonObject r) {

@@ -62,6 +62,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Lifetime of automatic top-up tokens (default: ${DEFAULT-VALUE}).")
     int validHours;
 
+    @Option(names = "--readings", defaultValue = "each", paramLabel = "each|summary",
+            description = "Print each reading (default), or one line per meter and batch with its energy and "
+                    + "credit registers.")
+    String readings;
+
     @Option(names = "--shared", description = "Subscribe as the shared subscription $share/headend/... (several "
             + "head-ends split the load).")
     boolean shared;
@@ -79,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
         List<CustomerRule> rules = customers == null ? List.of() : CustomerRules.read(customers);
         if (validHours < 1) {
             throw new IllegalArgumentException("--valid-hours must be 1 or more, got " + validHours);
+        }
+        if (!"each".equals(readings) && !"summary".equals(readings)) {
+            throw new IllegalArgumentException("--readings takes each or summary, got '" + readings + "'");
         }
         TokenSigningKey signingKey = TokenSigningKey.openOrCreate(connection.pkiDir);
         BalanceWatcher watcher = new BalanceWatcher(rules, new CreditTokenIssuer(signingKey, Clock.systemUTC(),
@@ -101,14 +109,15 @@ final class RunCommand implements Callable<Integer> {
         EmbeddedBroker broker = builder.port(connection.port).build().start();
         HeadendSimulator headend = null;
         try {
-            ObservationPrinter printer = new ObservationPrinter();
+            ObservationPrinter printer = "summary".equals(readings)
+                    ? new ObservationPrinter(List.of("1-0:1.8.0*255", balanceObis)) : new ObservationPrinter();
             AtomicReference<HeadendSimulator> self = new AtomicReference<>();
             AtomicInteger violationsShown = new AtomicInteger();
             // automatic top-ups are sent from their own thread: no waiting on the MQTT thread
             ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "auto-recharge"));
             HeadendSimulator.Builder hb = HeadendSimulator.connectTo(broker.uri()).sharedSubscription(shared)
                     .listener(o -> {
-                        print(out, printer, o, self.get(), violationsShown);
+                        print(out, printer, o, self.get(), violationsShown, "summary".equals(readings));
                         act(out, watcher, watcher.observe(o), self, sender);
                     });
             if (pki != null) {
@@ -215,12 +224,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, ObservationPrinter printer, Observation o, HeadendSimulator headend,
-            AtomicInteger violationsShown) {
+            AtomicInteger violationsShown, boolean summary) {
         printer.lines(o).forEach(out::println);
         if (headend != null) {
             List<OrderingViolation> v = headend.orderingViolations();
-            for (int i = violationsShown.get(); i < v.size(); i++) {
+            int from = violationsShown.get();
+            // in summary, a batch's violations are one line, like its readings
+            int shown = summary ? Math.min(v.size(), from + 1) : v.size();
+            for (int i = from; i < shown; i++) {
                 out.println("ORDER VIOLATION " + v.get(i));
+            }
+            if (v.size() > shown) {
+                out.println("ORDER VIOLATION ... and " + (v.size() - shown) + " more in this message");
             }
             violationsShown.set(v.size());
         }

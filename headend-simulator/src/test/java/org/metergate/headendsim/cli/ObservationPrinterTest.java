@@ -4,6 +4,7 @@ package org.metergate.headendsim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.metergate.headendsim.Observation;
@@ -39,6 +40,35 @@ class ObservationPrinterTest {
                 .containsExactly("12:34:56 gw1 receipt token t1 meter m1 balance: 25.00 EUR");
         assertThat(printer.lines(obs("status", "{\"state\":\"offline\",\"reason\":\"link-lost\"}")))
                 .containsExactly("12:34:56 gw1 status offline (link-lost)");
+    }
+
+    @Test
+    void inSummaryABatchIsOneLinePerMeterWithItsKeyRegisters() {
+        ObservationPrinter summary = new ObservationPrinter(List.of("1-0:1.8.0*255", "0-0:19.0.0*255"));
+        String profile = "{\"meter\":\"d1\",\"obis\":\"1-0:1.8.0*255\",\"value\":%d,\"scaler\":0,\"unit\":\"Wh\","
+                + "\"ts\":\"%s\",\"status\":\"ok\"}";
+        String batch = "{\"readings\":[" + String.format(profile, 100, "2026-01-01T00:00:00Z") + ","
+                + String.format(profile, 150, "2026-01-01T00:15:00Z") + ","
+                + "{\"meter\":\"d1\",\"obis\":\"0-0:19.0.0*255\",\"value\":1996,\"scaler\":-2,\"unit\":\"EUR\","
+                + "\"ts\":\"2026-01-01T00:15:00Z\",\"status\":\"clock-uncertain\"},"
+                + "{\"meter\":\"m1\",\"obis\":\"1-0:32.7.0*255\",\"value\":2284,\"scaler\":-1,\"unit\":\"V\","
+                + "\"ts\":\"2026-01-01T00:00:00Z\",\"status\":\"ok\"}]}";
+
+        assertThat(summary.lines(obs("readings", batch))).containsExactly(
+                "12:34:56 gw1 readings d1: 3 values at 2026-01-01T00:00:00Z .. 2026-01-01T00:15:00Z"
+                        + " [clock-uncertain, ok]; 1-0:1.8.0*255 = 150 Wh, 0-0:19.0.0*255 = 19.96 EUR",
+                "12:34:56 gw1 readings m1: 1 value at 2026-01-01T00:00:00Z [ok]");
+    }
+
+    @Test
+    void receiptsShowMoneyAndTheGatewaysDetail() {
+        assertThat(printer.lines(obs("credit/receipts", "{\"token\":\"t1\",\"meter\":\"d1\",\"stage\":\"rejected\","
+                + "\"detail\":\"unknown-key: kid 'x' is not a configured head-end key\",\"balance\":null}")))
+                .containsExactly("12:34:56 gw1 receipt token t1 meter d1 rejected: unknown-key: kid 'x' is not a"
+                        + " configured head-end key");
+        assertThat(printer.lines(obs("credit/receipts", "{\"token\":\"t1\",\"meter\":\"d1\",\"stage\":"
+                + "\"meter-result\",\"detail\":\"3 execution-ok\"}")))
+                .containsExactly("12:34:56 gw1 receipt token t1 meter d1 meter-result: 3 execution-ok");
     }
 
     @Test

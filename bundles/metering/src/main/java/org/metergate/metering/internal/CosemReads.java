@@ -176,8 +176,9 @@ final class CosemReads {
     // ---------------------------------------------------------------- load profile and daily values
 
     /**
-     * Reads the load profile from the last queued capture (exclusive) to the meter's now in chunks, queueing each
-     * chunk's captures as billing readings together with the new cursor and the daily values of any midnight in it.
+     * Reads the load profile from the last queued capture (exclusive) to the registers' read time in chunks,
+     * queueing each chunk's captures as billing readings together with the new cursor and the daily values of any
+     * midnight in it.
      * Stops at the first storage refusal (the meter keeps the data; the next poll continues).
      */
     void catchUp(CosemSession session, ClockCheck clock, MeterReadout registers, BooleanSupplier stopped)
@@ -185,7 +186,8 @@ final class CosemReads {
         if (clock.meterTime().isEmpty()) {
             return;
         }
-        Instant meterNow = clock.meterTime().get().truncatedTo(ChronoUnit.SECONDS);
+        // no capture later than the registers just read: they are queued after the captures
+        Instant meterNow = earliest(clock.meterTime().get(), registers.readAt()).truncatedTo(ChronoUnit.SECONDS);
         try {
             List<Column> cols = columns(session);
             if (cols == null) {

@@ -161,9 +161,19 @@ final class MeterPoller {
             if (cosem != null && session instanceof CosemSession cosemSession) {
                 CosemReads.ClockCheck clockCheck = cosem.checkClock(cosemSession);
                 readout = CosemReads.flagged(readout, clockCheck);
-                store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+                // captures up to the registers' time are queued first, so a meter's readings reach the
+                // head-end in the order the meter took them; registers read are queued even if catch-up fails
+                MeterException catchUpFailure = null;
                 if (catchUp) {
-                    cosem.catchUp(cosemSession, clockCheck, readout, () -> stopped);
+                    try {
+                        cosem.catchUp(cosemSession, clockCheck, readout, () -> stopped);
+                    } catch (MeterException e) {
+                        catchUpFailure = e;
+                    }
+                }
+                store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));
+                if (catchUpFailure != null) {
+                    throw catchUpFailure;
                 }
             } else {
                 store(MessageKind.READING, Retention.ROUTINE, UplinkMessages.readings(readout.readings()));

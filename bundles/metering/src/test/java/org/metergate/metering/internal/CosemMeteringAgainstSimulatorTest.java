@@ -51,6 +51,7 @@ class CosemMeteringAgainstSimulatorTest {
     private static final Duration CAPTURE = Duration.ofMinutes(15);
     private static final Pattern PROFILE_IMPORT = Pattern.compile(
             "\"obis\":\"1-0:1\\.8\\.0\\*255\",\"value\":(\\d+),[^}]*\"ts\":\"([^\"]+)\",\"status\":\"([a-z-]+)\"");
+    private static final Pattern READING_TS = Pattern.compile("\"ts\":\"([^\"]+)\"");
     private static final Pattern DAILY = Pattern.compile("\"day\":\"([0-9-]+)\".*\"consumption\":(null|\\{[^}]*\"value\":(-?\\d+))");
 
     @TempDir
@@ -181,6 +182,23 @@ class CosemMeteringAgainstSimulatorTest {
         poller.attempt(); // nothing new in the profile: only the routine register readout is added
         assertThat(profileImports()).hasSize(all.size());
         assertThat(all()).hasSize(before + 1);
+        assertThat(readingTimesInOutboxOrder()).as("the meter's readings are queued in the order it took them")
+                .isSorted();
+    }
+
+    /** Time stamps of every reading queued (registers and captures), in outbox order. */
+    private List<Instant> readingTimesInOutboxOrder() throws Exception {
+        List<Instant> out = new ArrayList<>();
+        for (OutboxMessage m : all()) {
+            if (m.kind() == MessageKind.READING && m.payload().startsWith("[")) {
+                Matcher ts = READING_TS.matcher(m.payload());
+                while (ts.find()) {
+                    out.add(Instant.parse(ts.group(1)));
+                }
+            }
+        }
+        assertThat(out).isNotEmpty();
+        return out;
     }
 
     @Test

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 
 import javax.net.ssl.SSLContext;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.security.DeviceServerTls;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,15 +23,15 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The gateway's identity as a service: {@link DeviceIdentity} for the head-end link, {@link IdentityCommissioning}
- * for the shell. The key pair is created on first start; a configuration change (new gateway id or directory)
+ * The gateway's identity as a service: {@link DeviceIdentity} for the head-end link, {@link DeviceServerTls} for the
+ * technician console, {@link IdentityCommissioning} for the shell. The key pair is created on first start; a configuration change (new gateway id or directory)
  * re-activates the component and opens the keystore again.
  */
 // REQUIRE: a gateway has no identity until it is given its id (conf/org.metergate.security.cfg)
-@Component(service = {DeviceIdentity.class, IdentityCommissioning.class}, configurationPid = DeviceIdentityComponent.PID,
+@Component(service = {DeviceIdentity.class, DeviceServerTls.class, IdentityCommissioning.class}, configurationPid = DeviceIdentityComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SecurityConfig.class)
-public class DeviceIdentityComponent implements DeviceIdentity, IdentityCommissioning {
+public class DeviceIdentityComponent implements DeviceIdentity, DeviceServerTls, IdentityCommissioning {
 
     static final String PID = "org.metergate.security";
     static final String DATA_DIR_PROPERTY = "metergate.data.dir";
@@ -77,6 +79,16 @@ public class DeviceIdentityComponent implements DeviceIdentity, IdentityCommissi
     @Override
     public SSLContext clientTlsContext() throws GeneralSecurityException {
         return keystore.clientTlsContext();
+    }
+
+    @Override
+    public SSLContext serverTlsContext() throws GeneralSecurityException {
+        return keystore.serverTlsContext();
+    }
+
+    @Override
+    public X509Certificate serverCertificate() {
+        return keystore.serverCertificate();
     }
 
     @Override

@@ -29,11 +29,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.security.DeviceServerTls;
 
 /**
  * The gateway's keystore {@code device.p12} and its password file {@code device.pass} in one owner-only
@@ -42,7 +44,7 @@ import org.metergate.api.security.DeviceIdentity;
  * Every change writes a complete new keystore and renames it into place; the one before is kept as
  * {@code device.p12.previous}.
  */
-public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioning {
+public final class DeviceKeystore implements DeviceIdentity, DeviceServerTls, IdentityCommissioning {
 
     public static final String KEYSTORE = "device.p12";
     public static final String PASSWORD = "device.pass";
@@ -65,6 +67,8 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
     private KeyStore store;
     // reading a PKCS#12 attribute decrypts the key (slow on a Pi), so creation times are read once per change
     private Map<String, Instant> createdAt = Map.of();
+    // what a TLS server presents; replaced (never changed) with each keystore change, read without locking
+    private volatile ServerKeys serverKeys;
 
     private DeviceKeystore(Path directory, String gatewayId, Provider bc, Clock clock, SecureRandom random,
             char[] password) {
@@ -144,6 +148,23 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
         SSLContext context = SSLContext.getInstance("TLSv1.3");
         context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), random);
         return new ModernTlsContext(context);
+    }
+
+    /**
+     * TLS 1.3/1.2 server context presenting the device key with the chain in the keystore: the CA-signed one once
+     * installed, before that the self-signed certificate made with the key. Each handshake reads the current key and
+     * chain, so an installation or rotation is presented from the next connection on.
+     */
+    @Override
+    public SSLContext serverTlsContext() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(new KeyManager[] {new FollowingKeyManager(() -> serverKeys)}, null, random);
+        return new ModernTlsContext(context);
+    }
+
+    @Override
+    public X509Certificate serverCertificate() {
+        return serverKeys.certificate();
     }
 
     @Override
@@ -293,8 +314,17 @@ public final class DeviceKeystore implements DeviceIdentity, IdentityCommissioni
                 times.put(alias, readCreatedAt(keystore, alias));
             }
         }
+        Certificate[] chain = keystore.getCertificateChain(DEVICE);
+        X509Certificate[] x509 = new X509Certificate[chain.length];
+        for (int i = 0; i < chain.length; i++) {
+            x509[i] = (X509Certificate) chain[i];
+        }
+        ServerKeys before = serverKeys;
+        ServerKeys presented = new ServerKeys(before == null ? 0 : before.generation() + 1,
+                (PrivateKey) keystore.getKey(DEVICE, password), x509);
         store = keystore;
         createdAt = Map.copyOf(times);
+        serverKeys = presented;
     }
 
     private Instant readCreatedAt(KeyStore keystore, String alias) throws GeneralSecurityException {

@@ -57,8 +57,9 @@ final class KeyMaterial {
     }
 
     /**
-     * A self-signed stand-in certificate: PKCS#12 stores a private key only together with a certificate chain.
-     * It is never presented to anyone; {@code notBefore} is the key's creation time.
+     * A self-signed certificate for a new key: PKCS#12 stores a private key only together with a certificate chain.
+     * The head-end never sees it; the console presents it until a CA-signed certificate is installed (the technician
+     * checks its fingerprint). {@code notBefore} is the key's creation time.
      */
     X509Certificate placeholder(KeyPair keys, String gatewayId, Instant createdAt) throws GeneralSecurityException {
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, gatewayId).build();

@@ -77,7 +77,41 @@ public final class GatewayUnderTest implements AutoCloseable {
         }
         Path home = Files.createTempDirectory("metergate-it-").toRealPath();
         copyTree(distro, home);
-        return new GatewayUnderTest(home);
+        GatewayUnderTest gateway = new GatewayUnderTest(home);
+        gateway.consoleOnLoopback();
+        return gateway;
+    }
+
+    /**
+     * The shipped console listens on 8443 on every interface; tests run several gateways at once, so each one's
+     * console gets loopback and a port that was free a moment ago ({@link #consolePort()}).
+     */
+    private void consoleOnLoopback() throws IOException {
+        Path file = confDir().resolve("org.metergate.console.cfg");
+        if (!Files.exists(file)) {
+            return;
+        }
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String content = Files.readString(file, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^port=.*$", "port=" + port)
+                .replaceAll("(?m)^host=.*$", "host=127.0.0.1");
+        writeConf(file.getFileName().toString(), content);
+    }
+
+    /** The console's port in this copy (on 127.0.0.1), or -1 when the distribution ships no console configuration. */
+    public int consolePort() throws IOException {
+        Path file = confDir().resolve("org.metergate.console.cfg");
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        Properties console = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            console.load(in);
+        }
+        return Integer.parseInt(console.getProperty("port").strip());
     }
 
     public Path home() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -37,13 +38,20 @@ final class ConsoleServlet extends HttpServlet {
     private final transient Sessions sessions;
     private final transient LoginThrottle throttle;
     private final transient Supplier<GatewayStatus> status;
+    private final transient List<ConsoleSection> sections;
     private final boolean secure;
     private final String sessionCookie;
     private final String formCookie;
 
     ConsoleServlet(Credentials credentials, Sessions sessions, LoginThrottle throttle, Supplier<GatewayStatus> status,
             boolean secure) {
+        this(credentials, sessions, throttle, status, secure, List.of());
+    }
+
+    ConsoleServlet(Credentials credentials, Sessions sessions, LoginThrottle throttle, Supplier<GatewayStatus> status,
+            boolean secure, List<ConsoleSection> sections) {
         this.credentials = credentials;
+        this.sections = List.copyOf(sections);
         this.sessions = sessions;
         this.throttle = throttle;
         this.status = status;
@@ -118,7 +126,17 @@ final class ConsoleServlet extends HttpServlet {
                         : Pages.meters(now, session.get().csrfToken()));
                 return;
             default:
-                page(response, HttpServletResponse.SC_NOT_FOUND, Pages.message("Not found", "No such page."));
+                Optional<ConsoleSection> section = section(path);
+                if (section.isEmpty()) {
+                    page(response, HttpServletResponse.SC_NOT_FOUND, Pages.message("Not found", "No such page."));
+                    return;
+                }
+                Optional<Session> loggedIn = session(request);
+                if (loggedIn.isEmpty()) {
+                    redirect(response, credentials.passwordSet() ? "/login" : "/setup");
+                    return;
+                }
+                section.get().get(path, loggedIn.get().csrfToken(), request, response);
         }
     }
 
@@ -135,7 +153,17 @@ final class ConsoleServlet extends HttpServlet {
                 logout(request, response);
                 return;
             default:
-                page(response, HttpServletResponse.SC_NOT_FOUND, Pages.message("Not found", "No such page."));
+                Optional<ConsoleSection> section = section(path);
+                if (section.isEmpty()) {
+                    page(response, HttpServletResponse.SC_NOT_FOUND, Pages.message("Not found", "No such page."));
+                    return;
+                }
+                Optional<Session> session = session(request);
+                if (session.isEmpty() || !equal(request.getParameter("csrf"), session.get().csrfToken())) {
+                    refuseForm(response);
+                    return;
+                }
+                section.get().post(path, session.get().csrfToken(), request, response);
         }
     }
 
@@ -234,6 +262,10 @@ final class ConsoleServlet extends HttpServlet {
         return true;
     }
 
+    private Optional<ConsoleSection> section(String path) {
+        return sections.stream().filter(s -> s.handles(path)).findFirst();
+    }
+
     private Optional<Session> session(HttpServletRequest request) {
         return cookie(request, sessionCookie).flatMap(sessions::touch);
     }
@@ -320,12 +352,12 @@ final class ConsoleServlet extends HttpServlet {
         return value == null ? new char[0] : value.toCharArray();
     }
 
-    private static void redirect(HttpServletResponse response, String location) {
+    static void redirect(HttpServletResponse response, String location) {
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", location);
     }
 
-    private static void page(HttpServletResponse response, int status, String html) throws IOException {
+    static void page(HttpServletResponse response, int status, String html) throws IOException {
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("text/html; charset=utf-8");

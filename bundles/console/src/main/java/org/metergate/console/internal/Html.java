@@ -48,7 +48,8 @@ final class Html {
                 .append("<title>").append(escape(title)).append(" - Metergate</title>")
                 .append("<link rel=\"stylesheet\" href=\"/console.css\"></head><body><header><strong>Metergate</strong>");
         if (csrfToken != null) {
-            html.append("<nav><a href=\"/\">Overview</a> <a href=\"/meters\">Meters</a></nav>")
+            html.append("<nav><a href=\"/\">Overview</a> <a href=\"/meters\">Meters</a> ")
+                    .append("<a href=\"/discovery\">Ports and discovery</a></nav>")
                     .append("<form method=\"post\" action=\"/logout\" class=\"logout\">")
                     .append(hidden("csrf", csrfToken)).append("<button type=\"submit\">Log out</button></form>");
         }

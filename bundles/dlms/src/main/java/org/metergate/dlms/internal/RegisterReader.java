@@ -140,13 +140,21 @@ final class RegisterReader {
         return (b[11] & (CLOCK_STATUS_INVALID | CLOCK_STATUS_DOUBTFUL)) != 0 && (b[11] & 0xFF) != 0xFF;
     }
 
+    /** {integer scaler, enum unit}; anything else, or a scaler or unit out of its 8-bit range, is refused. */
     static ScalerUnit scalerUnit(CosemData data) {
-        if (data instanceof CosemData.Structure s && s.elements().size() == 2) {
+        if (data instanceof CosemData.Structure s && s.elements().size() == 2 && isNumber(s.get(0))
+                && isNumber(s.get(1))) {
             long scaler = s.get(0).asLong();
             long unit = s.get(1).asLong();
-            return new ScalerUnit((int) scaler, CosemUnits.symbol((int) unit));
+            if (scaler >= Byte.MIN_VALUE && scaler <= Byte.MAX_VALUE && unit >= 0 && unit <= 255) {
+                return new ScalerUnit((int) scaler, CosemUnits.symbol((int) unit));
+            }
         }
         throw new IllegalArgumentException(String.valueOf(data));
+    }
+
+    private static boolean isNumber(CosemData data) {
+        return data instanceof CosemData.IntegerData || data instanceof CosemData.EnumData;
     }
 
     /** Numbers become numeric readings with the register's scaler; strings become text; others null. */

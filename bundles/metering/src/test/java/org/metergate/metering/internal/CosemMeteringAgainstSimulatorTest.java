@@ -33,11 +33,12 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.Retention;
 import org.metergate.api.state.MeterStateStore;
-import org.metergate.dlms.internal.DlmsDrivers;
+import org.metergate.dlms.embedded.DlmsDrivers;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.SimClock;
-import org.metergate.store.internal.TestStores;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 /**
  * Metering with the real DLMS driver against the DLMS simulator and the real SQLite store: load-profile catch-up
@@ -59,7 +60,7 @@ class CosemMeteringAgainstSimulatorTest {
 
     private DlmsSimulator sim;
     private DlmsMeter simMeter;
-    private Outbox store;
+    private EmbeddedStore store;
     private volatile Duration gatewayAhead = Duration.ZERO;
     private final MeterPoller.Listener quiet = new MeterPoller.Listener() {
         @Override
@@ -94,13 +95,13 @@ class CosemMeteringAgainstSimulatorTest {
         sim = DlmsSimulator.builder().count(1).seed(7).stateDir(dir.resolve("sim")).clock(SimClock.frozenAt(T0))
                 .start();
         simMeter = sim.meters().get(0);
-        store = TestStores.sqlite(dir.resolve("metergate.db"));
+        store = Stores.sqlite(dir.resolve("metergate.db"));
     }
 
     @AfterEach
     void stop() throws Exception {
         if (store != null) {
-            ((AutoCloseable) store).close();
+            store.close();
         }
         if (sim != null) {
             sim.close();
@@ -113,13 +114,13 @@ class CosemMeteringAgainstSimulatorTest {
     }
 
     private MeterPoller poller(CosemMeter meter) {
-        return new MeterPoller(meter, store, (MeterStateStore) store,
+        return new MeterPoller(meter, store.outbox(), store.meterState(),
                 new CosemPolicy(Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(1), ZoneOffset.UTC),
                 gatewayClock, quiet);
     }
 
     private List<OutboxMessage> all() throws Exception {
-        return store.oldest(EnumSet.allOf(MessageKind.class), 100_000);
+        return store.outbox().oldest(EnumSet.allOf(MessageKind.class), 100_000);
     }
 
     /** Import values of the load-profile captures queued so far, by capture time, in outbox order. */
@@ -210,8 +211,8 @@ class CosemMeteringAgainstSimulatorTest {
         cut.stop();
 
         // restart: a new store object over the same file and a new poller
-        ((AutoCloseable) store).close();
-        store = TestStores.sqlite(dir.resolve("metergate.db"));
+        store.close();
+        store = Stores.sqlite(dir.resolve("metergate.db"));
         MeterPoller restarted = poller(driver());
         restarted.attempt();
 
@@ -241,7 +242,7 @@ class CosemMeteringAgainstSimulatorTest {
             long expected = importAt.get(midnight) - importAt.get(midnight.minus(Duration.ofDays(1)));
             assertThat(new BigDecimal(d.group(3)).longValueExact()).as(d.group(1)).isEqualTo(expected);
         }
-        assertThat(((MeterStateStore) store).state("m1")).containsEntry(CosemReads.DAILY_DAY, "2026-03-03")
+        assertThat((store.meterState()).state("m1")).containsEntry(CosemReads.DAILY_DAY, "2026-03-03")
                 .containsEntry(CosemReads.CURSOR, "2026-03-03T10:00:00Z");
     }
 

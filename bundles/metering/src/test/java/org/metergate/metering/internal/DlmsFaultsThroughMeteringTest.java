@@ -30,12 +30,13 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.Retention;
 import org.metergate.api.state.MeterStateStore;
-import org.metergate.dlms.internal.DlmsDrivers;
+import org.metergate.dlms.embedded.DlmsDrivers;
 import org.metergate.simulator.dlms.DlmsFaults;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.SimClock;
-import org.metergate.store.internal.TestStores;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 /**
  * Faults injected into one simulated DLMS meter, seen through metering with the real driver and store: the poller
@@ -55,7 +56,7 @@ class DlmsFaultsThroughMeteringTest {
     Path dir;
 
     private DlmsSimulator sim;
-    private Outbox store;
+    private EmbeddedStore store;
     private final List<String> failures = new ArrayList<>();
 
     private final MeterPoller.Listener recorder = new MeterPoller.Listener() {
@@ -90,13 +91,13 @@ class DlmsFaultsThroughMeteringTest {
     void start() throws Exception {
         sim = DlmsSimulator.builder().count(2).seed(11).hdlc(true).stateDir(dir.resolve("sim"))
                 .clock(SimClock.frozenAt(T0)).start();
-        store = TestStores.sqlite(dir.resolve("metergate.db"));
+        store = Stores.sqlite(dir.resolve("metergate.db"));
     }
 
     @AfterEach
     void stop() throws Exception {
         if (store != null) {
-            ((AutoCloseable) store).close();
+            store.close();
         }
         if (sim != null) {
             sim.close();
@@ -192,19 +193,19 @@ class DlmsFaultsThroughMeteringTest {
                 Map.of("tcpFraming", hdlc ? "HDLC" : "WRAPPER", "responseTimeoutMs", 500, "retries", RETRIES,
                         "pollIntervalSeconds", (int) INTERVAL.toSeconds(),
                         "backoffInitialSeconds", (int) BACKOFF.toSeconds()));
-        return new MeterPoller(driver, store, (MeterStateStore) store,
+        return new MeterPoller(driver, store.outbox(), store.meterState(),
                 new CosemPolicy(Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofDays(1), ZoneOffset.UTC),
                 gatewayClock, recorder);
     }
 
     private List<OutboxMessage> events(String meterId, String type) throws Exception {
-        return store.oldest(EnumSet.of(MessageKind.EVENT), 10_000).stream()
+        return store.outbox().oldest(EnumSet.of(MessageKind.EVENT), 10_000).stream()
                 .filter(m -> meterId.equals(m.meterId()) && m.payload().contains("\"type\":\"" + type + "\""))
                 .toList();
     }
 
     private long routineReadings(String meterId) throws Exception {
-        return store.oldest(EnumSet.of(MessageKind.READING), 100_000).stream()
+        return store.outbox().oldest(EnumSet.of(MessageKind.READING), 100_000).stream()
                 .filter(m -> meterId.equals(m.meterId()) && m.retention() == Retention.ROUTINE).count();
     }
 }

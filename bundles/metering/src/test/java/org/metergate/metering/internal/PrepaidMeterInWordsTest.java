@@ -32,11 +32,12 @@ import org.metergate.api.meter.Reading;
 import org.metergate.api.meter.ReadingStatus;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.state.MeterStateStore;
-import org.metergate.dlms.internal.DlmsDrivers;
+import org.metergate.dlms.embedded.DlmsDrivers;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.SimClock;
-import org.metergate.store.internal.TestStores;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 /**
  * What a technician reads in mg:meters about a prepaid DLMS meter, from the real driver, simulator and store: the
@@ -51,20 +52,20 @@ class PrepaidMeterInWordsTest {
     Path dir;
 
     private DlmsSimulator sim;
-    private Outbox store;
+    private EmbeddedStore store;
     private final List<String> dailies = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         sim = DlmsSimulator.builder().count(1).seed(5).stateDir(dir.resolve("sim")).clock(SimClock.frozenAt(T0))
                 .start();
-        store = TestStores.sqlite(dir.resolve("metergate.db"));
+        store = Stores.sqlite(dir.resolve("metergate.db"));
     }
 
     @AfterEach
     void stop() throws Exception {
         if (store != null) {
-            ((AutoCloseable) store).close();
+            store.close();
         }
         if (sim != null) {
             sim.close();
@@ -75,7 +76,7 @@ class PrepaidMeterInWordsTest {
     void metersShowsCreditRelayAndYesterdaysConsumptionInWords() throws Exception {
         DlmsMeter meter = sim.meters().get(0);
         MeterPoller poller = poller(meter);
-        MeteringCommands commands = new MeteringCommands(service(poller), store, (MeterStateStore) store);
+        MeteringCommands commands = new MeteringCommands(service(poller), store.outbox(), store.meterState());
 
         poller.attempt();
         assertThat(poller.status().state()).isEqualTo(MeterState.ONLINE);
@@ -174,7 +175,7 @@ class PrepaidMeterInWordsTest {
                         : PlainWords.energy(consumption.scaledValue(), consumption.unit())));
             }
         };
-        return new MeterPoller(driver, store, (MeterStateStore) store,
+        return new MeterPoller(driver, store.outbox(), store.meterState(),
                 new CosemPolicy(Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(1), ZoneOffset.UTC),
                 clock, listener);
     }

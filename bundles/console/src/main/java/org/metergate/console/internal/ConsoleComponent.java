@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,10 @@ public class ConsoleComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Uplink uplink;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DiscoveryComponent discovery;
+
     @Activate
     public ConsoleComponent(BundleContext context, ConsoleConfig config,
             @Reference(service = LoggerFactory.class) Logger log,
@@ -104,7 +109,7 @@ public class ConsoleComponent {
         ConsoleServlet pages = new ConsoleServlet(credentials,
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
                 new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status::collect,
-                secure);
+                secure, List.of(discoverySection()));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
         properties.put("osgi.http.whiteboard.servlet.name", "metergate-console");
@@ -135,6 +140,16 @@ public class ConsoleComponent {
                 }, CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private DiscoverySection discoverySection() {
+        return new DiscoverySection(() -> {
+            DiscoveryComponent d = discovery;
+            return d == null ? null : d.shared();
+        }, () -> {
+            DiscoveryComponent d = discovery;
+            return d == null ? List.of() : d.ports();
+        });
     }
 
     private synchronized void serve(SSLContext tls) {

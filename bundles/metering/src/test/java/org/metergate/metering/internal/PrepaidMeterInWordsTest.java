@@ -30,8 +30,6 @@ import org.metergate.api.meter.MeteringService;
 import org.metergate.api.meter.ObisCode;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.meter.ReadingStatus;
-import org.metergate.api.outbox.Outbox;
-import org.metergate.api.state.MeterStateStore;
 import org.metergate.dlms.embedded.DlmsDrivers;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -38,6 +39,11 @@ final class ConsoleServer implements AutoCloseable {
     private final boolean secure;
 
     ConsoleServer(Path temp, boolean developmentHttp, Supplier<GatewayStatus> status) throws Exception {
+        this(temp, developmentHttp, status, List.of());
+    }
+
+    ConsoleServer(Path temp, boolean developmentHttp, Supplier<GatewayStatus> status, List<ConsoleSection> sections)
+            throws Exception {
         ConsoleSettings settings = new ConsoleSettings(8443, "127.0.0.1", developmentHttp, Duration.ofMinutes(15),
                 Duration.ofHours(8), 5, Duration.ofSeconds(30));
         SecureRandom random = new SecureRandom();
@@ -51,7 +57,8 @@ final class ConsoleServer implements AutoCloseable {
 
         ConsoleServlet servlet = new ConsoleServlet(credentials,
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
-                new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status, secure);
+                new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status, secure,
+                sections);
         server = new Server(new QueuedThreadPool(16, 4));
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");

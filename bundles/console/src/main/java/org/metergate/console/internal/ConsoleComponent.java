@@ -4,15 +4,13 @@ package org.metergate.console.internal;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.servlet.Servlet;
@@ -21,6 +19,8 @@ import org.apache.felix.http.jetty.ConnectorFactory;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.security.DeviceServerTls;
+import org.metergate.api.uplink.LinkCheck;
 import org.metergate.api.uplink.Uplink;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -38,8 +38,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Starts the console: the servlet on the HTTP Whiteboard and the console's own connector in Felix's Jetty. HTTPS uses
- * the device key and certificate from {@link DeviceIdentity}; until a signed certificate is installed the console
- * waits and checks again every few seconds. Plain HTTP exists only on 127.0.0.1 and only with
+ * the device key from {@link DeviceServerTls}: with the head-end-signed certificate once installed, before that with
+ * the key's self-signed certificate, so a technician reaches the console before commissioning; each new connection
+ * presents the certificate installed at that moment. Plain HTTP exists only on 127.0.0.1 and only with
  * {@code developmentHttp=true}. A change of the device identity restarts the console (sessions end).
  */
 @Component(immediate = true, configurationPid = ConsoleComponent.PID,
@@ -48,13 +49,13 @@ import org.osgi.service.metatype.annotations.Designate;
 public class ConsoleComponent {
 
     static final String PID = "org.metergate.console";
-    static final long CERTIFICATE_CHECK_SECONDS = 10;
 
     private final BundleContext context;
     private final Logger log;
     private final ConsoleSettings settings;
     private final DeviceIdentity identity;
-    private final ScheduledExecutorService timer;
+    private final DeviceServerTls serverTls;
+    private final LinkChecks linkChecks;
     private final ServiceRegistration<Servlet> servlet;
     private ServiceRegistration<ConnectorFactory> connector;
     private boolean closed;
@@ -75,14 +76,21 @@ public class ConsoleComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DiscoveryComponent discovery;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LinkCheck linkCheck;
+
     @Activate
     public ConsoleComponent(BundleContext context, ConsoleConfig config,
             @Reference(service = LoggerFactory.class) Logger log,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            DeviceIdentity identity) throws IOException {
+            DeviceIdentity identity,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            DeviceServerTls serverTls) throws IOException {
         this.context = context;
         this.log = log;
         this.identity = identity;
+        this.serverTls = serverTls;
         try {
             settings = ConsoleSettings.from(config);
         } catch (IllegalArgumentException e) {
@@ -102,6 +110,7 @@ public class ConsoleComponent {
                 + "password once (printed again by 'bin/metergate setup-code' or mg:setup-code)", code));
 
         boolean secure = !settings.developmentHttp();
+        linkChecks = new LinkChecks(() -> linkCheck, clock);
         StatusCollector status = new StatusCollector(clock,
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                 context.getBundle().getVersion().toString(), () -> identity, () -> metering, () -> outbox,
@@ -109,35 +118,25 @@ public class ConsoleComponent {
         ConsoleServlet pages = new ConsoleServlet(credentials,
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
                 new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status::collect,
-                secure, List.of(discoverySection()));
+                secure, List.of(discoverySection(), new ConnectivitySection(linkChecks)));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
         properties.put("osgi.http.whiteboard.servlet.name", "metergate-console");
         servlet = context.registerService(Servlet.class, pages, properties);
 
-        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "metergate-console"));
         if (settings.developmentHttp()) {
             log.warn("console in DEVELOPMENT mode: plain HTTP without TLS on http://{}:{}/ only; never use "
                     + "developmentHttp=true on a gateway in the field", ConsoleSettings.LOOPBACK, settings.port());
             serve(null);
-        } else if (identity == null) {
+        } else if (serverTls == null) {
             // usually for a moment at start-up; without a gatewayId the security bundle logs what to configure
-            log.info("console waits for the device identity: it serves HTTPS with the device certificate, and the "
-                    + "identity exists once conf/org.metergate.security.cfg sets gatewayId");
+            log.info("console waits for the device identity: it serves HTTPS with the device key, and the identity "
+                    + "exists once conf/org.metergate.security.cfg sets gatewayId");
         } else {
-            CertificateWait wait = new CertificateWait(identity, this::serve, reason -> log.warn("console waits for "
-                    + "the device certificate: {}; it starts within {} s after mg:install-cert", reason,
-                    CERTIFICATE_CHECK_SECONDS));
-            if (!wait.attempt()) {
-                timer.scheduleWithFixedDelay(() -> {
-                    try {
-                        if (wait.attempt()) {
-                            timer.shutdown();
-                        }
-                    } catch (RuntimeException e) {
-                        log.error("console cannot use the device certificate: {}", e.getMessage());
-                    }
-                }, CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS);
+            try {
+                serve(serverTls.serverTlsContext());
+            } catch (GeneralSecurityException e) {
+                log.error("console not started: the device key cannot be used for HTTPS: {}", e.getMessage());
             }
         }
     }
@@ -154,18 +153,21 @@ public class ConsoleComponent {
 
     private synchronized void serve(SSLContext tls) {
         if (closed) {
-            return; // a late certificate check after deactivation must not leave a connector behind
+            return; // never leave a connector behind after deactivation
         }
         String where = settings.bindAddress() == null ? "every interface" : settings.bindAddress();
         connector = context.registerService(ConnectorFactory.class,
                 new ConsoleConnectorFactory(settings, tls, settings.port()), null);
         log.info("console served on {}://{}:{}/ ({})", tls == null ? "http" : "https",
                 settings.bindAddress() == null ? "<gateway address>" : settings.bindAddress(), settings.port(), where);
+        if (tls != null) {
+            log.info("console certificate: {}", CertificateFingerprint.describe(serverTls.serverCertificate()));
+        }
     }
 
     @Deactivate
     void deactivate() {
-        timer.shutdownNow();
+        linkChecks.close();
         synchronized (this) {
             closed = true;
             if (connector != null) {

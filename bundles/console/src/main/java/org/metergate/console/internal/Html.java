@@ -49,7 +49,8 @@ final class Html {
                 .append("<link rel=\"stylesheet\" href=\"/console.css\"></head><body><header><strong>Metergate</strong>");
         if (csrfToken != null) {
             html.append("<nav><a href=\"/\">Overview</a> <a href=\"/meters\">Meters</a> ")
-                    .append("<a href=\"/discovery\">Ports and discovery</a></nav>")
+                    .append("<a href=\"/discovery\">Ports and discovery</a> ")
+                    .append("<a href=\"/connectivity\">Connectivity</a></nav>")
                     .append("<form method=\"post\" action=\"/logout\" class=\"logout\">")
                     .append(hidden("csrf", csrfToken)).append("<button type=\"submit\">Log out</button></form>");
         }

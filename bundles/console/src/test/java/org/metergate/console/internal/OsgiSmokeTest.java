@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.api.security.DeviceServerTls;
 import org.metergate.security.internal.DeviceKeystore;
 import org.metergate.security.testing.TestHeadendPki;
 import org.osgi.framework.Bundle;
@@ -37,7 +38,7 @@ import org.osgi.framework.launch.Framework;
 
 /**
  * The bundle as built resolves in Felix 7 next to Felix HTTP Jetty 4.2.10 and the Servlet API bundle, takes its
- * configuration from ConfigAdmin and the device certificate from a {@link DeviceIdentity} service, and serves the
+ * configuration from ConfigAdmin and the device key from a {@link DeviceServerTls} service, and serves the
  * first-visit setup over HTTPS through the whiteboard and its own connector.
  */
 @Timeout(90)
@@ -52,9 +53,10 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the test shares the API classes with the bundle (versions as in each package-info.java of bundles/api)
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.1.0,"
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.2.0,"
                 + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
-                + "org.metergate.api.uplink;version=1.0.0");
+                + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.discovery;version=1.0.0,"
+                + "org.metergate.api.link;version=1.0.0");
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());
         // as etc/config.properties of the distribution: Jetty's own connector on loopback, random port
         cfg.put("org.apache.felix.http.host", "127.0.0.1");
@@ -79,6 +81,7 @@ class OsgiSmokeTest {
             TestHeadendPki headend = new TestHeadendPki("Head-end CA");
             DeviceKeystore identity = headend.commission(dir.resolve("security"), ConsoleServer.GATEWAY_ID);
             ctx.registerService(DeviceIdentity.class, identity, null);
+            ctx.registerService(DeviceServerTls.class, identity, null);
             Bundle console = ctx.installBundle(bundleJar().toUri().toString());
             console.start();
             assertThat(console.getState()).isEqualTo(Bundle.ACTIVE);

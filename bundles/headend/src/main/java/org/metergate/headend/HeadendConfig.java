@@ -25,11 +25,20 @@ public @interface HeadendConfig {
     @AttributeDefinition(name = "Keep-alive (s)", min = "5", max = "65535")
     int keepAliveSeconds() default 60;
 
-    @AttributeDefinition(name = "Readings per message", min = "1", max = "10000")
+    @AttributeDefinition(name = "Readings per message",
+            description = "Most readings (single register values) in one readings message. A readout is never split"
+                    + " across messages: one with more readings than this is sent alone", min = "1", max = "10000")
     int batchMaxReadings() default 500;
 
+    @AttributeDefinition(name = "Bytes per message",
+            description = "Most bytes of JSON in one readings message, so a backlog never builds a message larger"
+                    + " than the gateway's memory or the broker's limit allows. A readout is never split: one larger"
+                    + " than this is sent alone", min = "1024", max = "16777216")
+    int batchMaxBytes() default 65_536;
+
     @AttributeDefinition(name = "Batch age (ms)",
-            description = "A partial batch of readings is sent once its oldest reading is this old", min = "0")
+            description = "A readings message that is not full yet is sent once its oldest reading waited this long",
+            min = "0")
     long batchMaxAgeMs() default 5_000;
 
     @AttributeDefinition(name = "Connect timeout (s)", min = "1", max = "300")
@@ -41,7 +50,9 @@ public @interface HeadendConfig {
     @AttributeDefinition(name = "Longest reconnect delay (s)", min = "1")
     int reconnectMaxSeconds() default 300;
 
-    @AttributeDefinition(name = "Messages in flight", description = "Publishes awaiting PUBACK at once",
+    @AttributeDefinition(name = "Messages in flight",
+            description = "MQTT messages sent and awaiting the broker's PUBACK at once (each a readings message or one"
+                    + " event, receipt or status)",
             min = "1", max = "1000")
     int inflightWindow() default 16;
 

@@ -99,7 +99,8 @@ public final class HeadendLink implements AutoCloseable {
         this.log = log;
         this.version = version;
         this.clock = clock;
-        this.planner = new UplinkPlanner(outbox, settings.batchMaxReadings(), settings.batchMaxAge(), log);
+        this.planner = new UplinkPlanner(outbox, settings.batchMaxReadings(), settings.batchMaxBytes(),
+                settings.inflightWindow(), settings.batchMaxAge(), log);
         this.downlink = new Downlink(metering, credit, extraCommands, outbox, this::status, version, log);
         this.commands = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
                 r -> {
@@ -188,46 +189,82 @@ public final class HeadendLink implements AutoCloseable {
     private void run() {
         Backoff backoff = new Backoff(settings.reconnectInitial(), settings.reconnectMax(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        while (!stopping) {
-            state = LinkState.CONNECTING;
-            MqttSession session;
-            try {
-                session = connect();
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
+        try {
+            while (!stopping) {
+                try {
+                    connectAndServe(backoff);
+                } catch (Throwable t) { // even an Error: reported, the connection dropped, and tried again
+                    unexpected(t);
                 }
-                error(ErrorText.describe(settings.brokerUri(), e));
-                pause(backoff.next());
-                continue;
-            }
-            try {
-                serve(session, backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (MqttException | RuntimeException e) {
-                error(ErrorText.describe(settings.brokerUri(), e));
-            } finally {
-                connectedSince = null;
-                if (stopping) {
-                    shutdown(session);
-                } else {
-                    if (session.lostReason() != null) {
-                        error(session.lostReason());
-                    }
-                    session.abandon();
+                if (!stopping) {
+                    state = LinkState.WAITING_TO_RECONNECT;
+                    pause(backoff.next());
                 }
-                // PUBACKs that came in before the end: the outbox and its status stay exact while offline
-                flushAcknowledgements();
-                planner.reset();
             }
-            if (!stopping) {
-                state = LinkState.WAITING_TO_RECONNECT;
-                pause(backoff.next());
-            }
+            flushAcknowledgements();
+        } catch (Throwable t) { // failed while reporting a failure: stop, and say so
+            error("the head-end link stopped after an unexpected failure (" + t + "); nothing is sent until the"
+                    + " gateway or its headend bundle is restarted");
+        } finally {
+            // never left showing CONNECTED by a thread that is gone
+            connectedSince = null;
+            state = LinkState.STOPPED;
         }
-        flushAcknowledgements();
-        state = LinkState.STOPPED;
+    }
+
+    /** One connection: connect, drain and answer until it is lost or the link stops. */
+    private void connectAndServe(Backoff backoff) {
+        state = LinkState.CONNECTING;
+        MqttSession session;
+        try {
+            session = connect();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            error(ErrorText.describe(settings.brokerUri(), e));
+            return;
+        }
+        try {
+            serve(session, backoff);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (MqttException | RuntimeException e) {
+            error(ErrorText.describe(settings.brokerUri(), e));
+        } finally {
+            connectedSince = null;
+            if (stopping) {
+                shutdown(session);
+            } else {
+                if (session.lostReason() != null) {
+                    error(session.lostReason());
+                }
+                session.abandon();
+            }
+            // PUBACKs that came in before the end: the outbox and its status stay exact while offline
+            flushAcknowledgements();
+            planner.reset();
+        }
+    }
+
+    /** An Error or a bug: said in plain words in the status and logged with its stack trace. */
+    private void unexpected(Throwable t) {
+        connectedSince = null;
+        String message;
+        if (t instanceof OutOfMemoryError) {
+            message = "the gateway ran out of memory while working on the head-end link (" + t.getMessage()
+                    + "); the connection was dropped and is tried again after a pause. If this repeats, give the"
+                    + " gateway more memory or lower batchMaxBytes or inflightWindow";
+        } else {
+            message = "the head-end link failed unexpectedly (" + t + "); the connection was dropped and is tried"
+                    + " again after a pause";
+        }
+        error(message);
+        try {
+            log.error("head-end link: " + message, t);
+        } catch (Throwable ignored) {
+            // the status above already says it
+        }
     }
 
     private MqttSession connect() throws Exception {

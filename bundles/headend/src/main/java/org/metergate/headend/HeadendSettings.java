@@ -8,8 +8,13 @@ import java.util.Locale;
 
 /** Validated link settings; built from {@link HeadendConfig} or directly by tests. */
 public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int keepAliveSeconds, int batchMaxReadings,
-        Duration batchMaxAge, int connectTimeoutSeconds, Duration reconnectInitial, Duration reconnectMax,
-        int inflightWindow, Duration outboxPoll, boolean insecurePlaintext, long willDelaySeconds) {
+        int batchMaxBytes, Duration batchMaxAge, int connectTimeoutSeconds, Duration reconnectInitial,
+        Duration reconnectMax, int inflightWindow, Duration outboxPoll, boolean insecurePlaintext, long willDelaySeconds) {
+
+    /** Smallest byte limit of a readings message: room for the envelope and a few readings. */
+    static final int MIN_BATCH_BYTES = 1024;
+    /** Largest byte limit of a readings message: the window holds this many bytes per message in flight. */
+    static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
     /** @throws IllegalArgumentException naming the bad key, its value and what to use instead */
     public HeadendSettings {
@@ -33,6 +38,7 @@ public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int k
         }
         requireRange("keepAliveSeconds", keepAliveSeconds, 5, 65_535);
         requireRange("batchMaxReadings", batchMaxReadings, 1, 10_000);
+        requireRange("batchMaxBytes", batchMaxBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES);
         requireRange("connectTimeoutSeconds", connectTimeoutSeconds, 1, 300);
         requireRange("inflightWindow", inflightWindow, 1, 1000);
         if (batchMaxAge == null || batchMaxAge.isNegative()) {
@@ -54,9 +60,10 @@ public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int k
 
     public static HeadendSettings from(HeadendConfig c) {
         return new HeadendSettings(c.brokerUri(), c.sessionExpirySeconds(), c.keepAliveSeconds(),
-                c.batchMaxReadings(), Duration.ofMillis(c.batchMaxAgeMs()), c.connectTimeoutSeconds(),
-                Duration.ofSeconds(c.reconnectInitialSeconds()), Duration.ofSeconds(c.reconnectMaxSeconds()),
-                c.inflightWindow(), Duration.ofMillis(c.outboxPollMs()), c.insecurePlaintext(), c.willDelaySeconds());
+                c.batchMaxReadings(), c.batchMaxBytes(), Duration.ofMillis(c.batchMaxAgeMs()),
+                c.connectTimeoutSeconds(), Duration.ofSeconds(c.reconnectInitialSeconds()),
+                Duration.ofSeconds(c.reconnectMaxSeconds()), c.inflightWindow(), Duration.ofMillis(c.outboxPollMs()),
+                c.insecurePlaintext(), c.willDelaySeconds());
     }
 
     public boolean usesTls() {

@@ -25,104 +25,122 @@ import com.google.gson.JsonParser;
  * Decides what to publish next from the outbox. Events, receipts and status messages go before readings
  * whenever both wait, so a fresh alarm is not stuck behind a backlog of readings; within each of the two
  * classes messages leave in outbox sequence order, which keeps every meter's messages in order. Readings
- * are packed into batches, sent when full or when the oldest reading in them reached the batch age.
+ * are packed into batches bounded by readings and by payload bytes (an outbox message is never split, so
+ * one over a limit goes alone), sent when full or when the oldest reading in them reached the batch age.
  *
- * <p>Messages stay in the outbox until acknowledged, so the planner remembers the highest sequence it
- * dispatched in each class during one MQTT session and skips what is already in flight. A new session
- * starts again from the oldest message still in the outbox: the head-end may see duplicates (same
- * {@code msgId}), never gaps. Not thread-safe: used by the link thread only.
+ * <p>Messages stay in the outbox until acknowledged, and the outbox can only be read from its oldest
+ * message on, so each read returns the messages in flight again. The planner therefore reads ahead: one
+ * read brings about as many new messages as the in-flight window holds (sized from the messages it last
+ * read, at most {@code window} batches' worth of bytes and rows), and batches are cut from those until they
+ * run out. A new session starts again from the oldest message still in the outbox: the head-end may see
+ * duplicates (same {@code msgId}), never gaps. Not thread-safe: used by the link thread only.
  */
 final class UplinkPlanner {
 
     static final Set<MessageKind> PRIORITY = EnumSet.of(MessageKind.EVENT, MessageKind.RECEIPT, MessageKind.STATUS);
     static final Set<MessageKind> ROUTINE = EnumSet.of(MessageKind.READING);
 
-    private static final int MAX_FETCH = 1 << 20;
+    /** Rows one read may ask for when the in-flight count turns out too low (it is exact in the link). */
+    private static final int MAX_FETCH = 1 << 16;
+    private static final String ANY_MSG_ID = new UUID(0, 0).toString();
 
     /** What to do next: publish, or wait (until {@code dueAt} when a partial batch becomes due). */
     record Next(Publication publication, Instant dueAt) {
     }
 
+    /** The readings of one outbox message as JSON array elements without the brackets. */
+    private record Fragment(String json, int readings, int bytes) {
+    }
+
     private final Outbox outbox;
-    private final int batchMax;
+    private final int batchMaxReadings;
+    private final int batchMaxBytes;
     private final Duration batchMaxAge;
     private final LinkLog log;
+    private final int envelopeBytes;
+    private final Lane priority;
+    private final Lane routine;
 
-    private long priorityCursor = Long.MIN_VALUE;
-    private long routineCursor = Long.MIN_VALUE;
-    private int priorityInFlight;
-    private int routineInFlight;
-
-    UplinkPlanner(Outbox outbox, int batchMax, Duration batchMaxAge, LinkLog log) {
+    /**
+     * @param window publications in flight at once; sizes how far the planner reads ahead
+     */
+    UplinkPlanner(Outbox outbox, int batchMaxReadings, int batchMaxBytes, int window, Duration batchMaxAge,
+            LinkLog log) {
         this.outbox = outbox;
-        this.batchMax = batchMax;
+        this.batchMaxReadings = batchMaxReadings;
+        this.batchMaxBytes = batchMaxBytes;
         this.batchMaxAge = batchMaxAge;
         this.log = log;
+        this.envelopeBytes = utf8Length(emptyBatch(ANY_MSG_ID));
+        this.priority = new Lane(PRIORITY, window, (long) window * batchMaxBytes);
+        this.routine = new Lane(ROUTINE, window * batchMaxReadings, (long) window * batchMaxBytes);
     }
 
     /** Forget what was dispatched: the next session resends everything not yet acknowledged. */
     void reset() {
-        priorityCursor = Long.MIN_VALUE;
-        routineCursor = Long.MIN_VALUE;
-        priorityInFlight = 0;
-        routineInFlight = 0;
+        priority.reset();
+        routine.reset();
     }
 
     /** The outbox rows of {@code p} were deleted; they no longer need to be skipped when reading. */
     void acknowledged(Publication p) {
-        if (p.priority()) {
-            priorityInFlight = Math.max(0, priorityInFlight - p.outboxIds().size());
-        } else {
-            routineInFlight = Math.max(0, routineInFlight - p.outboxIds().size());
-        }
+        (p.priority() ? priority : routine).acknowledged(p.outboxIds().size());
     }
 
     Next next(Instant now) throws OutboxException {
-        List<OutboxMessage> urgent = fresh(PRIORITY, priorityCursor, priorityInFlight, 1);
-        if (!urgent.isEmpty()) {
-            Publication p = single(urgent.get(0));
-            priorityCursor = p.lastSequence();
-            priorityInFlight += p.outboxIds().size();
+        OutboxMessage urgent = priority.row(0);
+        if (urgent != null) {
+            Publication p = single(urgent);
+            priority.planned(1);
             return new Next(p, null);
         }
-        List<OutboxMessage> readings = fresh(ROUTINE, routineCursor, routineInFlight, batchMax);
-        if (readings.isEmpty()) {
+        return nextBatch(now);
+    }
+
+    private Next nextBatch(Instant now) throws OutboxException {
+        List<OutboxMessage> rows = new ArrayList<>();
+        List<Fragment> fragments = new ArrayList<>();
+        int readings = 0;
+        long bytes = envelopeBytes;
+        boolean full = false;
+        for (OutboxMessage m; (m = routine.row(rows.size())) != null;) {
+            Fragment f = render(m);
+            if (f == null) {
+                if (rows.isEmpty()) {
+                    Publication p = malformed(m, false);
+                    routine.planned(1);
+                    return new Next(p, null);
+                }
+                full = true; // sent alone, first in the next round
+                break;
+            }
+            int counted = Math.max(1, f.readings());
+            long added = f.bytes() + (fragments.isEmpty() || f.bytes() == 0 ? 0 : 1);
+            if (!rows.isEmpty() && (readings + counted > batchMaxReadings || bytes + added > batchMaxBytes)) {
+                full = true;
+                break;
+            }
+            rows.add(m);
+            fragments.add(f);
+            readings += counted;
+            bytes += added;
+            if (readings >= batchMaxReadings || bytes >= batchMaxBytes) {
+                full = true;
+                break;
+            }
+        }
+        if (rows.isEmpty()) {
             return new Next(null, null);
         }
-        if (readings.size() < batchMax) {
-            Instant due = readings.get(0).createdAt().plus(batchMaxAge);
+        if (!full) {
+            Instant due = rows.get(0).createdAt().plus(batchMaxAge);
             if (now.isBefore(due)) {
                 return new Next(null, due);
             }
         }
-        Publication p = batch(readings);
-        routineCursor = p.lastSequence();
-        routineInFlight += p.outboxIds().size();
+        Publication p = batch(rows, fragments, (int) Math.min(bytes, Integer.MAX_VALUE - 8));
+        routine.planned(rows.size());
         return new Next(p, null);
-    }
-
-    /** Up to {@code n} messages of {@code kinds} newer than {@code cursor}, oldest first. */
-    private List<OutboxMessage> fresh(Set<MessageKind> kinds, long cursor, int inFlightHint, int n)
-            throws OutboxException {
-        int fetch = inFlightHint + n;
-        while (true) {
-            List<OutboxMessage> rows = outbox.oldest(kinds, fetch);
-            List<OutboxMessage> out = new ArrayList<>(n);
-            for (OutboxMessage m : rows) {
-                if (m.sequence() > cursor) {
-                    out.add(m);
-                    if (out.size() == n) {
-                        break;
-                    }
-                }
-            }
-            // rows all in flight and more may exist behind them: read further
-            if (out.size() < n && rows.size() == fetch && fetch < MAX_FETCH) {
-                fetch = Math.min(MAX_FETCH, fetch * 2);
-                continue;
-            }
-            return out;
-        }
     }
 
     private Publication single(OutboxMessage m) {
@@ -143,27 +161,49 @@ final class UplinkPlanner {
         return new Publication(msgId, m.kind().topic(), Payloads.bytes(doc), List.of(m.msgId()), true, m.sequence());
     }
 
-    private Publication batch(List<OutboxMessage> messages) {
-        JsonArray readings = new JsonArray();
-        List<String> ids = new ArrayList<>();
-        long last = Long.MIN_VALUE;
-        for (OutboxMessage m : messages) {
-            List<JsonObject> parsed = parseReadings(m);
-            if (parsed == null) {
-                if (ids.isEmpty()) {
-                    return malformed(m, false);
-                }
-                break; // sent alone, first in the next round
-            }
-            parsed.forEach(readings::add);
-            ids.add(m.msgId());
-            last = m.sequence();
-        }
+    /** The batch document written straight from the rendered readings, without a tree of all of them. */
+    private Publication batch(List<OutboxMessage> rows, List<Fragment> fragments, int bytes) {
+        List<String> ids = new ArrayList<>(rows.size());
+        rows.forEach(m -> ids.add(m.msgId()));
         String msgId = UUID.nameUUIDFromBytes(("readings|" + String.join(",", ids)).getBytes(StandardCharsets.UTF_8))
                 .toString();
+        String shell = emptyBatch(msgId);
+        int open = shell.lastIndexOf("[]") + 1;
+        StringBuilder b = new StringBuilder(bytes);
+        b.append(shell, 0, open);
+        boolean first = true;
+        for (Fragment f : fragments) {
+            if (f.json().isEmpty()) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            b.append(f.json());
+            first = false;
+        }
+        b.append(shell, open, shell.length());
+        return new Publication(msgId, MessageKind.READING.topic(), b.toString().getBytes(StandardCharsets.UTF_8), ids,
+                false, rows.get(rows.size() - 1).sequence());
+    }
+
+    private static String emptyBatch(String msgId) {
         JsonObject doc = Payloads.envelope(Payloads.READINGS, msgId);
-        doc.add("readings", readings);
-        return new Publication(msgId, MessageKind.READING.topic(), Payloads.bytes(doc), ids, false, last);
+        doc.add("readings", new JsonArray());
+        return Payloads.text(doc);
+    }
+
+    /** The readings of one outbox message, each with an id for de-duplication; null when malformed. */
+    private static Fragment render(OutboxMessage m) {
+        List<JsonObject> readings = parseReadings(m);
+        if (readings == null) {
+            return null;
+        }
+        JsonArray a = new JsonArray(readings.size());
+        readings.forEach(a::add);
+        String text = Payloads.text(a);
+        String inner = text.substring(1, text.length() - 1);
+        return new Fragment(inner, readings.size(), utf8Length(inner));
     }
 
     /** Reading objects of one outbox message, each with an id for de-duplication; null when malformed. */
@@ -233,6 +273,109 @@ final class UplinkPlanner {
             case RECEIPT: return Payloads.RECEIPTS;
             case STATUS: return Payloads.STATUS;
             default: return Payloads.READINGS;
+        }
+    }
+
+    static int utf8Length(CharSequence s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * One class of messages: how far this session has planned, how many planned rows still wait for their
+     * PUBACK (the rows every read returns first and skips), and the rows read ahead but not planned yet.
+     */
+    private final class Lane {
+
+        private final Set<MessageKind> kinds;
+        private final int maxAheadRows;
+        private final long aheadBudgetChars;
+        private final List<OutboxMessage> ahead = new ArrayList<>();
+        private long cursor = Long.MIN_VALUE;
+        private int inFlight;
+        /** Average payload size of the rows last read; unknown (0) until the first read. */
+        private long averageRowChars;
+
+        Lane(Set<MessageKind> kinds, int maxAheadRows, long aheadBudgetChars) {
+            this.kinds = kinds;
+            this.maxAheadRows = Math.max(1, maxAheadRows);
+            this.aheadBudgetChars = aheadBudgetChars;
+        }
+
+        void reset() {
+            ahead.clear();
+            cursor = Long.MIN_VALUE;
+            inFlight = 0;
+        }
+
+        void acknowledged(int rows) {
+            inFlight = Math.max(0, inFlight - rows);
+        }
+
+        /** The {@code i}-th row not planned yet, reading ahead when needed; null when the outbox has no more. */
+        OutboxMessage row(int i) throws OutboxException {
+            while (i >= ahead.size()) {
+                if (!readAhead(i + 1)) {
+                    return null;
+                }
+            }
+            return ahead.get(i);
+        }
+
+        /** The first {@code n} rows read ahead were planned: they are in flight from now on. */
+        void planned(int n) {
+            cursor = ahead.get(n - 1).sequence();
+            inFlight += n;
+            ahead.subList(0, n).clear();
+        }
+
+        /** Reads until at least {@code needed} rows wait ahead, or the outbox has no more; true if rows were added. */
+        private boolean readAhead(int needed) throws OutboxException {
+            int target = Math.max(needed, aheadRows());
+            int fetch = (int) Math.min(MAX_FETCH, (long) inFlight + target);
+            while (true) {
+                List<OutboxMessage> rows = outbox.oldest(kinds, fetch);
+                long after = ahead.isEmpty() ? cursor : ahead.get(ahead.size() - 1).sequence();
+                int added = 0;
+                long chars = 0;
+                for (OutboxMessage m : rows) {
+                    chars += m.payload().length();
+                    if (m.sequence() > after && ahead.size() < target) {
+                        ahead.add(m);
+                        added++;
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    averageRowChars = Math.max(1, chars / rows.size());
+                }
+                // every row returned is already planned or read ahead and more may exist behind them
+                if (added == 0 && rows.size() == fetch && fetch < MAX_FETCH) {
+                    fetch = (int) Math.min(MAX_FETCH, fetch * 2L);
+                    continue;
+                }
+                return added > 0;
+            }
+        }
+
+        /** Rows to hold ahead: the window's worth of bytes at the size of the rows last read, one per slot at first. */
+        private int aheadRows() {
+            if (averageRowChars == 0) {
+                return Math.min(maxAheadRows, 16);
+            }
+            return (int) Math.max(1, Math.min(maxAheadRows, aheadBudgetChars / averageRowChars));
         }
     }
 }

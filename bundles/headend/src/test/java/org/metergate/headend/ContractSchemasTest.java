@@ -34,7 +34,7 @@ class ContractSchemasTest {
         outbox.append(MessageKind.READING, "d1", Retention.BILLING, "[" + UplinkPlannerTest.reading("d1", 1) + "]");
         outbox.append(MessageKind.READING, "d1", Retention.BILLING, DAILY);
         outbox.append(MessageKind.READING, "d1", Retention.BILLING, firstDay());
-        Publication batch = new UplinkPlanner(outbox, 10, Duration.ZERO, new RecordingLog()).next(Instant.now())
+        Publication batch = new UplinkPlanner(outbox, 10, 65_536, 16, Duration.ZERO, new RecordingLog()).next(Instant.now())
                 .publication();
 
         String sent = new String(batch.payload(), StandardCharsets.UTF_8);
@@ -55,7 +55,7 @@ class ContractSchemasTest {
     void aClockDriftEventGoesOutWithItsDriftAsTheContractSays() throws Exception {
         MemoryOutbox outbox = new MemoryOutbox();
         outbox.append(MessageKind.EVENT, "d1", Retention.ALARM, DRIFT);
-        Publication event = new UplinkPlanner(outbox, 10, Duration.ZERO, new RecordingLog()).next(Instant.now())
+        Publication event = new UplinkPlanner(outbox, 10, 65_536, 16, Duration.ZERO, new RecordingLog()).next(Instant.now())
                 .publication();
 
         String sent = new String(event.payload(), StandardCharsets.UTF_8);

@@ -106,7 +106,7 @@ class DrainBenchmark {
             double fill = (System.nanoTime() - fillStart) / 1e9;
             String uri = tls ? broker.tlsUri() : "tcp://127.0.0.1:" + proxy.port();
             // the defaults of HeadendConfig
-            HeadendSettings settings = new HeadendSettings(uri, 604_800, 60, 500, Duration.ofMillis(5_000), 30,
+            HeadendSettings settings = new HeadendSettings(uri, 604_800, 60, 500, 65_536, Duration.ofMillis(5_000), 30,
                     Duration.ofSeconds(2), Duration.ofSeconds(300), 16, Duration.ofMillis(250), !tls, 5);
             HeadendLink link = new HeadendLink(settings, new TestIdentity(gw, pki.client(gw)), outbox, () -> null,
                     () -> null, new RecordingLog(), "bench", Clock.systemUTC());

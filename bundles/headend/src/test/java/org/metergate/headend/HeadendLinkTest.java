@@ -316,6 +316,80 @@ class HeadendLinkTest {
         assertThat(ok).isEqualTo(33);
     }
 
+    @Test
+    void drainsALargeBacklogOfReadoutsInBoundedMessagesHoldingFewRowsAtOnce() throws Exception {
+        HeadEnd headEnd = headEnd("mg/v1/gw-big/readings");
+        for (int n = 0; n < 600; n++) {
+            outbox.append(MessageKind.READING, "m" + (n % 20), Retention.ROUTINE,
+                    UplinkPlannerTest.readout("m" + (n % 20), n, 10));
+        }
+        int bytes = 16 * 1024;
+        int window = 4;
+        start("gw-big", LinkFixture.settings(broker.tlsUri(), 500, bytes, window, false));
+
+        eventually("outbox drained", WAIT, () -> outbox.size() == 0);
+        List<HeadEnd.Received> got = headEnd.awaitAll(l -> readingValues(l).size() >= 6000, WAIT);
+        assertThat(readingValues(got)).hasSize(6000).isSorted();
+        assertThat(got).allSatisfy(r -> assertThat(r.payload().getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(bytes));
+        // a readings message holds about 10 of these readouts: the rows of the window in flight and about as many
+        // read ahead, never a large part of the backlog
+        assertThat(outbox.largestRead()).isLessThanOrEqualTo(150);
+    }
+
+    @Test
+    void anErrorInTheLinkThreadIsReportedAndTheLinkCarriesOn() throws Exception {
+        HeadEnd headEnd = headEnd("mg/v1/gw-oom/readings");
+        for (int i = 0; i < 50; i++) {
+            outbox.append(MessageKind.READING, "m1", Retention.ROUTINE, UplinkPlannerTest.reading("m1", i));
+        }
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        outbox.onFetch(n -> {
+            if (n >= 3 && thrown.compareAndSet(false, true)) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        });
+        HeadendLink link = start("gw-oom", settings(broker.tlsUri(), 10, 2, false));
+
+        eventually("outbox drained after the error", WAIT, () -> outbox.size() == 0);
+        assertThat(thrown).isTrue();
+        assertThat(link.status().lastError()).contains("ran out of memory", "tried again");
+        assertThat(log.contains("ERROR", "ran out of memory")).isTrue();
+        assertThat(readingValues(headEnd.awaitAll(l -> readingValues(l).size() >= 50, WAIT))).containsAll(
+                java.util.stream.IntStream.range(0, 50).boxed().toList());
+        eventually("connected again", WAIT, () -> link.status().connected());
+    }
+
+    @Test
+    void aBrokerThatHangsUpBeforeTheHandshakeIsNotBlamedOnTheCertificate() throws Exception {
+        try (java.net.ServerSocket hangsUp = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try {
+                        hangsUp.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HeadendLink link = start("gw-hangup", settings("ssl://127.0.0.1:" + hangsUp.getLocalPort(), 10, 4, false));
+            eventually("a reported error", WAIT, () -> link.status().lastError() != null);
+            assertThat(link.status().lastError()).contains("closed the connection before the TLS handshake finished")
+                    .doesNotContain("certificate");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsReportedAsSuch() throws Exception {
+        int closedPort = TestBroker.freePort();
+        HeadendLink link = start("gw-refused", settings("ssl://127.0.0.1:" + closedPort, 10, 4, false));
+        eventually("a reported error", WAIT, () -> link.status().lastError() != null);
+        assertThat(link.status().lastError()).contains("refused the TCP connection").doesNotContain("certificate");
+    }
+
     /** The numeric reading values in arrival order (the tests number readings 0..n). */
     static List<Integer> readingValues(List<HeadEnd.Received> received) {
         List<Integer> values = new ArrayList<>();

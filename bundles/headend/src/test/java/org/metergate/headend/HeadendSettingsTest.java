@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HeadendSettingsTest {
 
     static HeadendSettings settings(String uri, boolean insecure) {
-        return new HeadendSettings(uri, 3600, 30, 50, Duration.ZERO, 5, Duration.ofMillis(100),
+        return new HeadendSettings(uri, 3600, 30, 50, 65_536, Duration.ZERO, 5, Duration.ofMillis(100),
                 Duration.ofMillis(400), 8, Duration.ofMillis(20), insecure, 1);
     }
 
@@ -28,10 +28,10 @@ class HeadendSettingsTest {
     void rejectsWhatCannotWork() {
         assertThatThrownBy(() -> settings("ws://broker:80", false)).hasMessageContaining("scheme 'ws'");
         assertThatThrownBy(() -> settings("broker:8883", false)).hasMessageContaining("brokerUri");
-        assertThatThrownBy(() -> new HeadendSettings("ssl://b:8883", 0, 30, 50, Duration.ZERO, 5,
+        assertThatThrownBy(() -> new HeadendSettings("ssl://b:8883", 0, 30, 50, 65_536, Duration.ZERO, 5,
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 8, Duration.ofMillis(20), false, 1))
                 .hasMessageContaining("sessionExpirySeconds");
-        assertThatThrownBy(() -> new HeadendSettings("ssl://b:8883", 60, 30, 50, Duration.ZERO, 5,
+        assertThatThrownBy(() -> new HeadendSettings("ssl://b:8883", 60, 30, 50, 65_536, Duration.ZERO, 5,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 8, Duration.ofMillis(20), false, 1))
                 .hasMessageContaining("reconnectMaxSeconds");
     }

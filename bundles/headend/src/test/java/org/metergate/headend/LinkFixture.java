@@ -15,7 +15,11 @@ final class LinkFixture {
     }
 
     static HeadendSettings settings(String uri, int batch, int window, boolean insecure) {
-        return new HeadendSettings(uri, 3600, 30, batch, Duration.ZERO, 5, Duration.ofMillis(100),
+        return settings(uri, batch, 65_536, window, insecure);
+    }
+
+    static HeadendSettings settings(String uri, int batch, int batchBytes, int window, boolean insecure) {
+        return new HeadendSettings(uri, 3600, 30, batch, batchBytes, Duration.ZERO, 5, Duration.ofMillis(100),
                 Duration.ofMillis(400), window, Duration.ofMillis(20), insecure, 1);
     }
 

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 import org.metergate.api.outbox.MessageKind;
@@ -27,6 +28,8 @@ final class MemoryOutbox implements Outbox {
     private final TreeMap<Long, OutboxMessage> messages = new TreeMap<>();
     private final Map<String, AtomicInteger> acknowledgements = new ConcurrentHashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
+    private final AtomicLong rowsRead = new AtomicLong();
+    private final AtomicInteger largestRead = new AtomicInteger();
     private long sequence;
     private volatile IntConsumer onFetch = n -> { };
 
@@ -61,6 +64,8 @@ final class MemoryOutbox implements Outbox {
                     }
                 }
             }
+            rowsRead.addAndGet(out.size());
+            largestRead.accumulateAndGet(out.size(), Math::max);
             return out;
         }
     }
@@ -87,6 +92,16 @@ final class MemoryOutbox implements Outbox {
 
     synchronized int size() {
         return messages.size();
+    }
+
+    /** Rows all {@link #oldest} calls returned together. */
+    long rowsRead() {
+        return rowsRead.get();
+    }
+
+    /** The most rows one {@link #oldest} call returned: what a reader held at once. */
+    int largestRead() {
+        return largestRead.get();
     }
 
     /** How often each id was acknowledged; a value above 1 means the link acknowledged twice. */

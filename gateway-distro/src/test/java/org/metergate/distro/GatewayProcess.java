@@ -73,6 +73,12 @@ public final class GatewayProcess implements AutoCloseable {
         gateway.writeConf("org.metergate.log.cfg", "rootLevel=INFO\nloggerLevels=Events.Bundle=WARN, "
                 + "Events.Service=WARN\nconsole=false\nfile=true\nmaxFileSizeKb=4096\nmaxFiles=3\n");
         gateway.writeConf("org.metergate.metering.cfg", "workerThreads=4\nlogReadings=false\n");
+        // the console serves HTTPS from the first start; tests run several gateways, never on 8443 of every interface
+        int consolePort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            consolePort = probe.getLocalPort();
+        }
+        gateway.writeConf("org.metergate.console.cfg", "host=127.0.0.1\nport=" + consolePort + "\n");
         return gateway;
     }
 

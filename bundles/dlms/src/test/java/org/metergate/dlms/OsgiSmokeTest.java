@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.cosem.CosemAttribute;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.cosem.CosemSession;
+import org.metergate.api.discovery.MeterProbe;
 import org.metergate.api.meter.Meter;
 import org.metergate.api.security.MeterKeys;
 import org.metergate.dlms.internal.InMemoryMeterKeys;
@@ -57,7 +58,7 @@ class OsgiSmokeTest {
             cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             cfg.put("metergate.data.dir", data.toString());
             // the test shares the API classes with the bundles through the system bundle
-            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link")
+            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "discovery")
                     .map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
                     + ",org.metergate.api.security;version=1.2.0");
             Framework felix = new FrameworkFactory().newFramework(cfg);
@@ -96,6 +97,8 @@ class OsgiSmokeTest {
                             .isEqualTo(meter.firmware().availableCreditMinor());
                 }
                 tracker.close();
+                // the discovery probe is published for the console and the shell
+                assertThat(ctx.getServiceReferences(MeterProbe.class, null)).hasSize(1);
             } finally {
                 felix.stop();
                 felix.waitForStop(10_000);

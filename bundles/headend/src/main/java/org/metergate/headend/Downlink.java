@@ -2,23 +2,24 @@
 package org.metergate.headend;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.metergate.api.command.CommandHandler;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.credit.Receipt;
-import org.metergate.api.meter.MeterException;
-import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxException;
-import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -26,27 +27,21 @@ import com.google.gson.JsonParser;
 
 /**
  * What the head-end sends down: commands (answered with a {@code cmd-response/v1} document) and credit
- * tokens (handed to the prepay bundle's {@link CreditService}). Never throws: every failure becomes an
- * error response or a log line.
+ * tokens (handed to the prepay bundle's {@link CreditService}). Every command, built in or published by another
+ * bundle, is a {@link CommandHandler}: the request is parsed here once, and the handler's {@link CommandResult}
+ * becomes the response. Never throws: every failure becomes an error response or a log line.
  */
 final class Downlink {
 
-    static final String GET_STATUS = "get-status";
-    static final String READ_NOW = "read-now";
+    static final String GET_STATUS = GetStatusCommand.NAME;
+    static final String READ_NOW = ReadNowCommand.NAME;
+    /** The commands the link answers itself; no other bundle may take these names. */
+    static final Set<String> BUILT_IN = Set.of(GET_STATUS, READ_NOW);
 
-    /**
-     * Service property naming the command a {@code java.util.function.Function<String, String>} service answers.
-     * The handler gets the request document as JSON text and returns {@code {"ok":true,"result":{...}}} or
-     * {@code {"ok":false,"error":{"code":"...","message":"..."}}}; the link adds the response envelope.
-     */
-    static final String COMMAND_PROPERTY = "metergate.command";
-
-    private final Supplier<MeteringService> metering;
+    private final Map<String, CommandHandler> builtIn;
     private final Supplier<CreditService> credit;
-    private final Function<String, Function<String, String>> extraCommands;
+    private final Function<String, CommandHandler> contributed;
     private final Outbox outbox;
-    private final Supplier<LinkStatus> status;
-    private final String version;
     private final LinkLog log;
 
     Downlink(Supplier<MeteringService> metering, Supplier<CreditService> credit, Outbox outbox,
@@ -54,15 +49,15 @@ final class Downlink {
         this(metering, credit, name -> null, outbox, status, version, log);
     }
 
+    /** @param contributed the handler another bundle publishes for a command name, or null */
     Downlink(Supplier<MeteringService> metering, Supplier<CreditService> credit,
-            Function<String, Function<String, String>> extraCommands, Outbox outbox, Supplier<LinkStatus> status,
+            Function<String, CommandHandler> contributed, Outbox outbox, Supplier<LinkStatus> status,
             String version, LinkLog log) {
-        this.metering = metering;
+        this.builtIn = Map.of(GET_STATUS, new GetStatusCommand(status, metering, version),
+                READ_NOW, new ReadNowCommand(metering));
         this.credit = credit;
-        this.extraCommands = extraCommands;
+        this.contributed = contributed;
         this.outbox = outbox;
-        this.status = status;
-        this.version = version;
         this.log = log;
     }
 
@@ -87,109 +82,41 @@ final class Downlink {
             }
         }
         String requestId = stringField(request, "msgId");
+        CommandHandler handler = builtIn.get(name);
+        if (handler == null) {
+            handler = contributed.apply(name);
+        }
+        if (handler == null) {
+            return Payloads.commandError(responseId, name, requestId, "unknown-command", "command '" + name
+                    + "' is not known to this gateway (or the bundle that runs it is not active); built in: "
+                    + GET_STATUS + ", " + READ_NOW);
+        }
+        CommandResult result;
         try {
-            switch (name) {
-                case GET_STATUS:
-                    return Payloads.commandOk(responseId, name, requestId, statusDocument());
-                case READ_NOW:
-                    return readNow(responseId, requestId, request);
-                default:
-                    Function<String, String> handler = extraCommands.apply(name);
-                    if (handler != null) {
-                        return extra(responseId, name, requestId, handler, request);
-                    }
-                    return Payloads.commandError(responseId, name, requestId, "unknown-command", "command '" + name
-                            + "' is not known to this gateway (or the bundle that runs it is not active); built in: "
-                            + GET_STATUS + ", " + READ_NOW);
-            }
+            result = handler.handle(new CommandRequest(name, requestId, arguments(request)));
         } catch (RuntimeException e) {
             log.error("command " + name + " failed unexpectedly", e);
             return Payloads.commandError(responseId, name, requestId, "internal-error",
                     "the gateway could not run " + name + ": " + e);
         }
+        if (result instanceof CommandResult.Success success) {
+            return Payloads.commandOk(responseId, name, requestId, Payloads.json(success.result()));
+        }
+        if (result instanceof CommandResult.Failure failure) {
+            return Payloads.commandError(responseId, name, requestId, failure.code(), failure.message());
+        }
+        log.error("command " + name + " answered nothing (its handler returned null)", null);
+        return Payloads.commandError(responseId, name, requestId, "internal-error",
+                "the gateway could not run " + name + ": its handler gave no answer");
     }
 
-    /** Runs a command another bundle publishes and wraps its answer in the response envelope. */
-    private JsonObject extra(String responseId, String name, String requestId, Function<String, String> handler,
-            JsonObject request) {
-        String answer = handler.apply(request.toString());
-        JsonObject o;
-        try {
-            JsonElement e = answer == null ? null : JsonParser.parseString(answer);
-            o = e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
-        } catch (JsonParseException e) {
-            o = null;
-        }
-        if (o == null || !o.has("ok") || !o.get("ok").isJsonPrimitive()) {
-            log.error("command " + name + " answered something that is not {ok, result|error}: "
-                    + abbreviate(String.valueOf(answer)), null);
-            return Payloads.commandError(responseId, name, requestId, "internal-error",
-                    "the gateway could not run " + name + ": its handler gave no usable answer");
-        }
-        if (o.get("ok").getAsBoolean()) {
-            JsonElement result = o.get("result");
-            return Payloads.commandOk(responseId, name, requestId, result == null ? new JsonObject() : result);
-        }
-        JsonObject error = o.has("error") && o.get("error").isJsonObject() ? o.getAsJsonObject("error")
-                : new JsonObject();
-        String code = stringField(error, "code");
-        String message = stringField(error, "message");
-        return Payloads.commandError(responseId, name, requestId, code == null ? "internal-error" : code,
-                message == null ? name + " failed" : message);
-    }
-
-    private JsonObject readNow(String responseId, String requestId, JsonObject request) {
-        String meterId = stringField(request, "meter");
-        if (meterId == null || meterId.isBlank()) {
-            return Payloads.commandError(responseId, READ_NOW, requestId, "missing-field",
-                    "read-now needs the meter id as a string: {\"meter\":\"<meter id>\"}");
-        }
-        MeteringService service = metering.get();
-        if (service == null) {
-            return Payloads.commandError(responseId, READ_NOW, requestId, "metering-unavailable",
-                    "the metering service is not running on this gateway; try again later");
-        }
-        try {
-            MeterReadout readout = service.readNow(meterId);
-            return Payloads.commandOk(responseId, READ_NOW, requestId, Payloads.readout(readout));
-        } catch (MeterException e) {
-            return Payloads.commandError(responseId, READ_NOW, requestId, "meter-" + Payloads.wire(e.reason().name()),
-                    e.getMessage());
-        }
-    }
-
-    JsonObject statusDocument() {
-        LinkStatus s = status.get();
-        JsonObject link = new JsonObject();
-        link.addProperty("state", Payloads.wire(s.state().name()));
-        link.addProperty("connected", s.connected());
-        link.addProperty("brokerUri", s.brokerUri());
-        link.add("connectedSince", Payloads.instant(s.connectedSince()));
-        link.add("lastPublish", Payloads.instant(s.lastPublish()));
-        link.addProperty("published", s.published());
-        link.addProperty("lastError", s.lastError());
-        link.add("lastErrorAt", Payloads.instant(s.lastErrorAt()));
-        OutboxStats b = s.backlog();
-        if (b != null) {
-            JsonObject backlog = new JsonObject();
-            backlog.addProperty("messages", b.messages());
-            backlog.addProperty("payloadBytes", b.payloadBytes());
-            backlog.add("oldestCreatedAt", Payloads.instant(b.oldestCreatedAt()));
-            backlog.addProperty("droppedRoutine", b.droppedRoutine());
-            backlog.addProperty("lastError", b.lastError());
-            link.add("backlog", backlog);
-        }
-        JsonObject o = new JsonObject();
-        o.addProperty("gateway", s.gatewayId());
-        o.addProperty("version", version);
-        o.add("link", link);
-        JsonArray meters = new JsonArray();
-        MeteringService service = metering.get();
-        if (service != null) {
-            service.meters().forEach(m -> meters.add(Payloads.meterStatus(m)));
-        }
-        o.add("meters", meters);
-        return o;
+    /** The request's members beside {@code schema} and {@code msgId}, as JSON values. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> arguments(JsonObject request) {
+        Map<String, Object> arguments = (Map<String, Object>) Payloads.values(request);
+        arguments.remove("schema");
+        arguments.remove("msgId");
+        return arguments;
     }
 
     /**

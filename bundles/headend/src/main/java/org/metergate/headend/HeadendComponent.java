@@ -2,15 +2,15 @@
 package org.metergate.headend;
 
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
+import org.metergate.api.command.CommandHandler;
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.security.DeviceIdentity;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Runs the {@link HeadendLink} with the configuration of PID {@value #PID}. A new configuration restarts
  * the link (clean offline, then reconnect). Metering and prepay are optional and may come and go; the
- * Gogo command {@code metergate:headend} prints the link status.
+ * Gogo command {@code metergate:headend} prints the link status. Commands other bundles answer arrive as
+ * {@link CommandHandler} services and are routed by name ({@link CommandRouter}).
  */
 @Component(configurationPid = HeadendComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true, // it provides a service (for Gogo), but must run whether or not anyone uses it
@@ -54,17 +55,25 @@ public final class HeadendComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CreditService credit;
 
-    private final Map<String, Function<String, String>> extraCommands = new ConcurrentHashMap<>();
+    private final CommandRouter commands = new CommandRouter(Downlink.BUILT_IN);
 
     /** Commands other bundles answer, e.g. set-low-credit-threshold from the prepay bundle. */
-    @Reference(service = Function.class, target = "(" + Downlink.COMMAND_PROPERTY + "=*)",
-            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCommand(Function<String, String> handler, Map<String, Object> properties) {
-        extraCommands.put(String.valueOf(properties.get(Downlink.COMMAND_PROPERTY)), handler);
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCommand(CommandHandler handler, ServiceReference<CommandHandler> reference) {
+        String name;
+        try {
+            name = handler.command();
+        } catch (RuntimeException e) {
+            name = "<" + e + ">";
+        }
+        Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        var bundle = reference.getBundle();
+        commands.add(new CommandRouter.Offer(handler, name, bundle == null ? "a stopped bundle" : bundle.getSymbolicName(),
+                (Long) reference.getProperty(Constants.SERVICE_ID), ranking instanceof Integer r ? r : 0));
     }
 
-    void removeCommand(Function<String, String> handler, Map<String, Object> properties) {
-        extraCommands.remove(String.valueOf(properties.get(Downlink.COMMAND_PROPERTY)), handler);
+    void removeCommand(CommandHandler handler) {
+        commands.remove(handler);
     }
 
     private volatile HeadendLink link;
@@ -73,6 +82,7 @@ public final class HeadendComponent {
     @Activate
     void activate(BundleContext context, HeadendConfig config) {
         LinkLog log = new OsgiLog(logger);
+        commands.reportTo(log);
         HeadendSettings settings;
         try {
             settings = HeadendSettings.from(config);
@@ -84,7 +94,7 @@ public final class HeadendComponent {
             return;
         }
         misconfiguration = null;
-        link = new HeadendLink(settings, identity, outbox, () -> metering, () -> credit, extraCommands::get, log,
+        link = new HeadendLink(settings, identity, outbox, () -> metering, () -> credit, commands::find, log,
                 context.getBundle().getVersion().toString(), Clock.systemUTC());
         link.start();
     }
@@ -122,6 +132,10 @@ public final class HeadendComponent {
                     .append(s.backlog().oldestCreatedAt() == null ? "" : ", oldest from " + s.backlog().oldestCreatedAt())
                     .append('\n');
         }
+        b.append("commands     ").append(String.join(", ", Downlink.BUILT_IN.stream().sorted().toList()));
+        commands.answered().forEach(c -> b.append(", ").append(c));
+        b.append('\n');
+        commands.problems().forEach(p -> b.append("command      ").append(p).append('\n'));
         if (s.lastError() != null) {
             b.append("last error   ").append(s.lastError())
                     .append(s.lastErrorAt() == null ? "" : " (" + s.lastErrorAt() + ")").append('\n');

@@ -33,6 +33,7 @@ import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.metergate.api.command.CommandHandler;
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
@@ -87,11 +88,11 @@ public final class HeadendLink implements AutoCloseable {
     }
 
     /**
-     * @param extraCommands command handlers other bundles publish, by command name ({@link Downlink#COMMAND_PROPERTY})
+     * @param contributedCommands the {@link CommandHandler} another bundle publishes for a command name, or null
      */
     public HeadendLink(HeadendSettings settings, DeviceIdentity identity, Outbox outbox,
             Supplier<MeteringService> metering, Supplier<CreditService> credit,
-            Function<String, Function<String, String>> extraCommands, LinkLog log, String version, Clock clock) {
+            Function<String, CommandHandler> contributedCommands, LinkLog log, String version, Clock clock) {
         this.settings = settings;
         this.identity = identity;
         this.outbox = outbox;
@@ -101,7 +102,7 @@ public final class HeadendLink implements AutoCloseable {
         this.clock = clock;
         this.planner = new UplinkPlanner(outbox, settings.batchMaxReadings(), settings.batchMaxBytes(),
                 settings.inflightWindow(), settings.batchMaxAge(), log);
-        this.downlink = new Downlink(metering, credit, extraCommands, outbox, this::status, version, log);
+        this.downlink = new Downlink(metering, credit, contributedCommands, outbox, this::status, version, log);
         this.commands = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
                 r -> {
                     Thread t = new Thread(r, "metergate-headend-commands");

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.headend;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.meter.MeterReadout;
@@ -17,6 +21,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 
 /** The JSON documents of the MQTT contract v1 (see docs/mqtt-contract). */
 final class Payloads {
@@ -73,44 +78,40 @@ final class Payloads {
         return o;
     }
 
-    static JsonObject reading(Reading r) {
-        JsonObject o = new JsonObject();
-        o.addProperty("meter", r.meterId());
-        o.addProperty("obis", r.obis().toString());
-        if (r.isNumeric()) {
-            o.addProperty("value", r.value());
-        } else {
-            o.addProperty("value", r.text());
-        }
-        o.addProperty("scaler", r.scaler());
-        o.addProperty("unit", r.unit());
-        o.addProperty("ts", r.timestamp().toString());
-        o.addProperty("status", wire(r.status().name()));
+    static Map<String, Object> reading(Reading r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("meter", r.meterId());
+        o.put("obis", r.obis().toString());
+        o.put("value", r.isNumeric() ? r.value() : r.text());
+        o.put("scaler", r.scaler());
+        o.put("unit", r.unit());
+        o.put("ts", r.timestamp().toString());
+        o.put("status", wire(r.status().name()));
         return o;
     }
 
-    static JsonObject readout(MeterReadout readout) {
-        JsonObject o = new JsonObject();
-        o.addProperty("meter", readout.meterId());
-        o.addProperty("identification", readout.identification());
-        o.addProperty("readAt", readout.readAt().toString());
-        JsonArray list = new JsonArray();
+    static Map<String, Object> readout(MeterReadout readout) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("meter", readout.meterId());
+        o.put("identification", readout.identification());
+        o.put("readAt", readout.readAt().toString());
+        List<Object> list = new ArrayList<>();
         readout.readings().forEach(r -> list.add(reading(r)));
-        o.add("readings", list);
+        o.put("readings", list);
         return o;
     }
 
-    static JsonObject meterStatus(MeterStatus m) {
-        JsonObject o = new JsonObject();
-        o.addProperty("meter", m.meterId());
-        o.addProperty("protocol", m.protocol());
-        o.addProperty("link", m.link());
-        o.addProperty("state", wire(m.state().name()));
-        o.add("lastSuccess", instant(m.lastSuccess()));
-        o.add("lastAttempt", instant(m.lastAttempt()));
-        o.add("nextPoll", instant(m.nextPoll()));
-        o.addProperty("consecutiveFailures", m.consecutiveFailures());
-        o.addProperty("lastError", m.lastError());
+    static Map<String, Object> meterStatus(MeterStatus m) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("meter", m.meterId());
+        o.put("protocol", m.protocol());
+        o.put("link", m.link());
+        o.put("state", wire(m.state().name()));
+        o.put("lastSuccess", text(m.lastSuccess()));
+        o.put("lastAttempt", text(m.lastAttempt()));
+        o.put("nextPoll", text(m.nextPoll()));
+        o.put("consecutiveFailures", m.consecutiveFailures());
+        o.put("lastError", m.lastError());
         return o;
     }
 
@@ -149,8 +150,61 @@ final class Payloads {
         return o;
     }
 
-    static JsonElement instant(Instant i) {
-        return i == null ? JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(i.toString());
+    /** An instant as the contract writes it (ISO 8601, UTC), or null. */
+    static String text(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    /** A tree of JSON values (as in {@link org.metergate.api.command.CommandRequest}) as a Gson tree. */
+    static JsonElement json(Object value) {
+        if (value == null) {
+            return JsonNull.INSTANCE;
+        }
+        if (value instanceof String s) {
+            return new JsonPrimitive(s);
+        }
+        if (value instanceof Boolean b) {
+            return new JsonPrimitive(b);
+        }
+        if (value instanceof Number n) {
+            return new JsonPrimitive(n);
+        }
+        if (value instanceof Map<?, ?> map) {
+            JsonObject o = new JsonObject();
+            map.forEach((k, v) -> o.add(String.valueOf(k), json(v)));
+            return o;
+        }
+        if (value instanceof List<?> list) {
+            JsonArray a = new JsonArray();
+            list.forEach(v -> a.add(json(v)));
+            return a;
+        }
+        throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+    }
+
+    /** A parsed Gson tree as JSON values: numbers as {@link BigDecimal}, objects as ordered maps. */
+    static Object values(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonObject()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            e.getAsJsonObject().entrySet().forEach(m -> o.put(m.getKey(), values(m.getValue())));
+            return o;
+        }
+        if (e.isJsonArray()) {
+            List<Object> a = new ArrayList<>();
+            e.getAsJsonArray().forEach(v -> a.add(values(v)));
+            return a;
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        if (p.isBoolean()) {
+            return p.getAsBoolean();
+        }
+        if (p.isNumber()) {
+            return p.getAsBigDecimal();
+        }
+        return p.getAsString();
     }
 
     /** Enum constant to wire name: {@code METER_FLAGGED} becomes {@code meter-flagged}. */

@@ -7,10 +7,16 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.api.command.CommandHandler;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.credit.ReceiptStage;
@@ -182,6 +188,115 @@ class DownlinkTest {
         assertThat(log.contains("WARN", "credit token message ignored")).isTrue();
         assertThat(credit.tokens).isEmpty();
         assertThat(outbox.size()).isZero();
+    }
+
+    /** A contributed command that records its requests and answers what the test sets. */
+    private static final class ScriptedCommand implements CommandHandler {
+        final List<CommandRequest> requests = new ArrayList<>();
+        Supplier<CommandResult> answer;
+
+        @Override
+        public String command() {
+            return "set-something";
+        }
+
+        @Override
+        public CommandResult handle(CommandRequest request) {
+            requests.add(request);
+            return answer.get();
+        }
+    }
+
+    private Downlink withContributed(CommandHandler handler) {
+        return new Downlink(() -> meteringRef, () -> creditRef,
+                name -> name.equals(handler.command()) ? handler : null, outbox,
+                () -> new LinkStatus("gw1", "ssl://127.0.0.1:8883", LinkState.CONNECTED, AT, AT, 3, null, null,
+                        outbox.stats()), "1.2.3", log);
+    }
+
+    private static JsonObject valid(JsonObject response) {
+        ContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
+        return response;
+    }
+
+    @Test
+    void aContributedCommandGetsTheParsedArgumentsAndItsResultIsTheResponse() {
+        ScriptedCommand command = new ScriptedCommand();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("meter", "d1");
+        result.put("threshold", 1500L);
+        result.put("balance", new BigDecimal("10.25"));
+        result.put("note", null);
+        result.put("steps", List.of("written", "read back"));
+        command.answer = () -> CommandResult.success(result);
+        Downlink downlink = withContributed(command);
+
+        JsonObject r = valid(downlink.command("set-something", ("{\"schema\":\"cmd/v1\",\"msgId\":\"q-9\","
+                + "\"meter\":\"d1\",\"threshold\":1500,\"flags\":{\"dry\":false},\"ids\":[1,\"a\"]}")
+                .getBytes(StandardCharsets.UTF_8)));
+
+        CommandRequest request = command.requests.get(0);
+        assertThat(request.command()).isEqualTo("set-something");
+        assertThat(request.msgId()).isEqualTo("q-9");
+        assertThat(request.arguments()).containsOnlyKeys("meter", "threshold", "flags", "ids");
+        assertThat(request.text("meter")).contains("d1");
+        assertThat(request.number("threshold")).contains(new BigDecimal("1500"));
+        assertThat(request.argument("flags")).isEqualTo(Map.of("dry", false));
+        assertThat(request.argument("ids")).isEqualTo(List.of(new BigDecimal("1"), "a"));
+
+        assertThat(r.get("ok").getAsBoolean()).isTrue();
+        assertThat(r.get("command").getAsString()).isEqualTo("set-something");
+        assertThat(r.get("requestMsgId").getAsString()).isEqualTo("q-9");
+        JsonObject body = r.getAsJsonObject("result");
+        assertThat(body.keySet()).containsExactly("meter", "threshold", "balance", "note", "steps");
+        assertThat(body.get("threshold").getAsLong()).isEqualTo(1500);
+        assertThat(body.get("balance").getAsBigDecimal()).isEqualByComparingTo("10.25");
+        assertThat(body.get("note").isJsonNull()).isTrue();
+        assertThat(body.getAsJsonArray("steps").get(1).getAsString()).isEqualTo("read back");
+    }
+
+    @Test
+    void aContributedFailureIsAnsweredWithItsCodeAndMessage() {
+        ScriptedCommand command = new ScriptedCommand();
+        command.answer = () -> CommandResult.failure("unknown-meter", "meter d9 is not a DLMS meter of this gateway");
+
+        JsonObject r = valid(withContributed(command).command("set-something", "{\"msgId\":\"q-1\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(errorCode(r)).isEqualTo("unknown-meter");
+        assertThat(r.getAsJsonObject("error").get("message").getAsString())
+                .isEqualTo("meter d9 is not a DLMS meter of this gateway");
+        assertThat(r.get("requestMsgId").getAsString()).isEqualTo("q-1");
+    }
+
+    @Test
+    void aContributedCommandThatThrowsOrAnswersNothingIsAnInternalErrorAndLogged() {
+        ScriptedCommand command = new ScriptedCommand();
+        command.answer = () -> {
+            throw new IllegalStateException("register map not loaded");
+        };
+        Downlink downlink = withContributed(command);
+        JsonObject thrown = valid(downlink.command("set-something", null));
+        assertThat(errorCode(thrown)).isEqualTo("internal-error");
+        assertThat(thrown.getAsJsonObject("error").get("message").getAsString()).contains("register map not loaded");
+        assertThat(log.contains("ERROR", "command set-something failed unexpectedly")).isTrue();
+
+        command.answer = () -> null;
+        assertThat(errorCode(valid(downlink.command("set-something", null)))).isEqualTo("internal-error");
+        assertThat(log.contains("ERROR", "handler returned null")).isTrue();
+    }
+
+    @Test
+    void malformedRequestsNeverReachAContributedCommand() {
+        ScriptedCommand command = new ScriptedCommand();
+        command.answer = () -> CommandResult.success(Map.of());
+        Downlink downlink = withContributed(command);
+
+        assertThat(errorCode(valid(downlink.command("set-something", "{\"meter\":".getBytes(StandardCharsets.UTF_8)))))
+                .isEqualTo("malformed-request");
+        assertThat(errorCode(valid(downlink.command("set-something", "42".getBytes(StandardCharsets.UTF_8)))))
+                .isEqualTo("malformed-request");
+        assertThat(command.requests).isEmpty();
     }
 
     private static String errorCode(JsonObject r) {

@@ -2,8 +2,6 @@
 package org.metergate.headend;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.Retention;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -97,7 +97,8 @@ class DrainBenchmark {
 
     private String drain(TestPki pki, TestBroker broker, boolean tls, PublishCountingProxy proxy) throws Exception {
         Path file = work.resolve("drain-" + System.nanoTime() + ".db");
-        Outbox outbox = sqliteOutbox(file);
+        EmbeddedStore store = Stores.sqlite(file, 10_000_000L, 1L << 40); // limits that hold the whole backlog
+        Outbox outbox = store.outbox();
         String gw = tls ? "gw-bench-tls" : "gw-bench-plain";
         try {
             String load = loadAverage();
@@ -134,7 +135,7 @@ class DrainBenchmark {
                     proxy == null ? "–" : String.format("%,d", proxy.publishBytes()),
                     proxy == null ? "–" : String.format("**%.1f**", (double) proxy.publishBytes() / READINGS));
         } finally {
-            ((AutoCloseable) outbox).close();
+            store.close();
             for (String suffix : new String[] {"", "-wal", "-shm"}) {
                 Files.deleteIfExists(Path.of(file + suffix));
             }
@@ -249,21 +250,6 @@ class DrainBenchmark {
                     .append(REGISTERS[i][1]).append("\",\"ts\":\"").append(ts).append("\",\"status\":\"ok\"}");
         }
         return b.append(']').toString();
-    }
-
-    /** The store's SQLite outbox (internal to its bundle) with limits that hold the whole backlog. */
-    private static Outbox sqliteOutbox(Path file) throws Exception {
-        String pkg = "org.metergate.store.internal.";
-        Class<?> limitsType = Class.forName(pkg + "OutboxLimits");
-        Constructor<?> limits = limitsType.getDeclaredConstructor(long.class, long.class);
-        limits.setAccessible(true);
-        Class<?> settingsType = Class.forName(pkg + "SqliteOutbox$Settings");
-        Constructor<?> settings = settingsType.getDeclaredConstructor(Path.class, limitsType, int.class, long.class);
-        settings.setAccessible(true);
-        Method open = Class.forName(pkg + "SqliteOutbox").getDeclaredMethod("open", settingsType, Clock.class);
-        open.setAccessible(true);
-        Object s = settings.newInstance(file, limits.newInstance(10_000_000L, 1L << 40), 256, 2L);
-        return (Outbox) open.invoke(null, s, Clock.systemUTC());
     }
 
     /** Other work on the machine shows in the figures; the 1-minute load average says how much there was. */

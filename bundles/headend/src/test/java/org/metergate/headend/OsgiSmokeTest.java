@@ -23,6 +23,9 @@ import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.metergate.api.command.CommandHandler;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.Retention;
@@ -56,7 +59,8 @@ class OsgiSmokeTest {
             cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.outbox;version=1.0.0,"
                     + "org.metergate.api.security;version=1.2.0,org.metergate.api.uplink;version=1.1.0,"
                     + "org.metergate.api.meter;version=1.0.0,"
-                    + "org.metergate.api.credit;version=1.0.0,org.metergate.api.link;version=1.0.0");
+                    + "org.metergate.api.credit;version=1.0.0,org.metergate.api.link;version=1.0.0,"
+                    + "org.metergate.api.command;version=1.0.0");
             Framework felix = new FrameworkFactory().newFramework(cfg);
             felix.start();
             try {
@@ -83,6 +87,13 @@ class OsgiSmokeTest {
                 eventually("outbox drained by the bundle", Duration.ofSeconds(20), () -> outbox.size() == 0);
                 assertThat(gogoStatus(ctx)).contains("CONNECTED", "gw-osgi");
 
+                // CommandHandler services are routed by name; a second one with the same name is reported
+                ctx.registerService(CommandHandler.class, new NamedCommand("set-x"), null);
+                eventually("command listed", Duration.ofSeconds(20), () -> gogoStatus(ctx).contains("set-x ("));
+                ctx.registerService(CommandHandler.class, new NamedCommand("set-x"), null);
+                eventually("duplicate reported", Duration.ofSeconds(20),
+                        () -> gogoStatus(ctx).contains("command 'set-x' is offered by more than one bundle"));
+
                 configure(ctx, broker.plainUri(), false);
                 eventually("misconfiguration reported", Duration.ofSeconds(20),
                         () -> gogoStatus(ctx).contains("MISCONFIGURED"));
@@ -91,6 +102,13 @@ class OsgiSmokeTest {
                 felix.stop();
                 felix.waitForStop(10_000);
             }
+        }
+    }
+
+    private record NamedCommand(String command) implements CommandHandler {
+        @Override
+        public CommandResult handle(CommandRequest request) {
+            return CommandResult.success(java.util.Map.of());
         }
     }
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.Retention;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 /** The link over the store bundle's real outboxes (memory and SQLite WAL), with the metering bundle's payloads. */
 @Timeout(60)
@@ -54,7 +56,8 @@ class StoreOutboxDrainTest {
     @ParameterizedTest
     @ValueSource(strings = {"memory", "sqlite"})
     void drainsTheStoresOutboxInOrder(String kind) throws Exception {
-        Outbox outbox = kind.equals("memory") ? StoreOutboxes.memory() : StoreOutboxes.sqlite(dir.resolve("outbox.db"));
+        EmbeddedStore store = kind.equals("memory") ? Stores.memory() : Stores.sqlite(dir.resolve("outbox.db"));
+        Outbox outbox = store.outbox();
         String gw = "gw-store-" + kind;
         try (HeadEnd headEnd = new HeadEnd(broker.tlsUri(), pki.client("headend")).subscribe("mg/v1/" + gw + "/#")) {
             for (int r = 0; r < 40; r++) {
@@ -86,9 +89,7 @@ class StoreOutboxDrainTest {
                 }
             } finally {
                 link.close();
-                if (outbox instanceof AutoCloseable) {
-                    ((AutoCloseable) outbox).close();
-                }
+                store.close();
             }
         }
     }

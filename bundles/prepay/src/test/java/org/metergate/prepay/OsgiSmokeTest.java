@@ -28,6 +28,9 @@ import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.metergate.api.command.CommandHandler;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.cosem.CosemSession;
 import org.metergate.api.credit.CreditService;
@@ -80,7 +83,7 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the test shares the API classes with the bundles through the system bundle
         cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit", "ledger",
-                "outbox", "state").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
+                "outbox", "state", "command").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
         Framework felix = new FrameworkFactory().newFramework(cfg);
         felix.start();
         try {
@@ -129,14 +132,15 @@ class OsgiSmokeTest {
             assertThat(first.stage()).as(first.detail()).isEqualTo(ReceiptStage.ACCEPTED);
             assertThat(ledger.find("osgi-1")).isPresent();
 
-            // the head-end bundle finds the low-credit threshold command by its service property
-            ServiceReference<?>[] commands = ctx.getServiceReferences(java.util.function.Function.class.getName(),
-                    "(metergate.command=set-low-credit-threshold)");
+            // the head-end bundle routes the low-credit threshold command to the CommandHandler service of that name
+            ServiceReference<?>[] commands = ctx.getServiceReferences(CommandHandler.class.getName(), null);
             assertThat(commands).as("set-low-credit-threshold command published").hasSize(1);
-            @SuppressWarnings("unchecked")
-            java.util.function.Function<String, String> command =
-                    (java.util.function.Function<String, String>) ctx.getService(commands[0]);
-            assertThat(command.apply("{\"meter\":\"nobody\",\"threshold\":100}")).contains("\"unknown-meter\"");
+            CommandHandler command = (CommandHandler) ctx.getService(commands[0]);
+            assertThat(command.command()).isEqualTo("set-low-credit-threshold");
+            assertThat(command.handle(new CommandRequest("set-low-credit-threshold", "q-1",
+                    Map.of("meter", "nobody", "threshold", 100L))))
+                    .isInstanceOfSatisfying(CommandResult.Failure.class,
+                            f -> assertThat(f.code()).isEqualTo("unknown-meter"));
             while (sent.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.prepay.internal;
 
-import java.text.ParseException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,24 +11,24 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
+import org.metergate.api.command.CommandHandler;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.cosem.CosemAccessException;
 import org.metergate.api.cosem.CosemData;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.cosem.CosemSession;
 import org.metergate.api.meter.MeterException;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-
 /**
  * The head-end command {@code set-low-credit-threshold}: writes a customer's low-credit threshold (minor units) to
- * the meter's Account object (IC 111 attribute 16), reads it back with the available credit and answers
- * {@code {"ok":true,"result":{meter, threshold, balance, currency}}} or {@code {"ok":false,"error":{code,
- * message}}} (docs/mqtt-contract/schemas/cmd-low-credit-threshold.json). The meter is written on the prepay
- * worker, so it never competes with a token for the meter's one association.
+ * the meter's Account object (IC 111 attribute 16), reads it back with the available credit and answers with the
+ * result {@code {meter, threshold, balance, currency}} or a failure code and message
+ * (docs/mqtt-contract/schemas/cmd-set-low-credit-threshold.json). The meter is written on the prepay worker, so it
+ * never competes with a token for the meter's one association.
  */
-final class LowCreditThresholdCommand implements Function<String, String> {
+final class LowCreditThresholdCommand implements CommandHandler {
 
     static final String NAME = "set-low-credit-threshold";
     /** Attempts when the meter is busy in another session (metering poll). */
@@ -67,9 +67,13 @@ final class LowCreditThresholdCommand implements Function<String, String> {
     }
 
     @Override
-    public String apply(String requestJson) {
+    public String command() {
+        return NAME;
+    }
+
+    @Override
+    public CommandResult handle(CommandRequest request) {
         try {
-            Map<String, Object> request = parse(requestJson);
             String meterId = meterId(request);
             long threshold = threshold(request);
             CosemMeter meter = meters.meter(meterId).orElseThrow(() -> new Failure("unknown-meter",
@@ -77,41 +81,34 @@ final class LowCreditThresholdCommand implements Function<String, String> {
             Map<String, Object> result = onWorker(meterId, () -> write(meter, meterId, threshold));
             log.info("low-credit threshold of meter " + meterId + " set to " + result.get("threshold")
                     + " minor units of " + currency);
-            return ok(result);
+            return CommandResult.success(result);
         } catch (Failure f) {
-            return error(f.code, f.getMessage());
+            return CommandResult.failure(f.code, f.getMessage());
         }
     }
 
-    private static Map<String, Object> parse(String json) throws Failure {
-        try {
-            return JSONObjectUtils.parse(json == null ? "" : json);
-        } catch (ParseException e) {
-            throw new Failure("malformed-request", "the request is not a JSON object: " + e.getMessage());
-        }
-    }
-
-    private static String meterId(Map<String, Object> request) throws Failure {
-        Object meter = request.get("meter");
-        if (!(meter instanceof String s) || s.isBlank()) {
+    private static String meterId(CommandRequest request) throws Failure {
+        String meter = request.text("meter").orElse("");
+        if (meter.isBlank()) {
             throw new Failure("missing-field", NAME + " needs the meter id as a string: {\"meter\":\"<meter id>\","
                     + "\"threshold\":<minor units>}");
         }
-        return s;
+        return meter;
     }
 
-    private long threshold(Map<String, Object> request) throws Failure {
-        Object value = request.get("threshold");
+    private long threshold(CommandRequest request) throws Failure {
+        Object value = request.argument("threshold");
         if (value == null) {
             throw new Failure("missing-field", NAME + " needs the threshold in minor units, e.g. {\"meter\":\"m1\","
                     + "\"threshold\":500} for 5.00 " + currency);
         }
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || n.doubleValue() < 0 || n.doubleValue() > Integer.MAX_VALUE) {
+        BigDecimal n = request.number("threshold").orElse(null);
+        if (n == null || n.signum() < 0 || n.stripTrailingZeros().scale() > 0
+                || n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
             throw new Failure("invalid-field", "threshold " + value + " must be a whole number of minor units, 0.."
                     + Integer.MAX_VALUE);
         }
-        return n.longValue();
+        return n.longValueExact();
     }
 
     private interface MeterCall {
@@ -172,23 +169,8 @@ final class LowCreditThresholdCommand implements Function<String, String> {
                 Thread.sleep(busyWait.toMillis() * attempt);
             }
         }
-        throw new Failure("meter-" + last.reason().name().toLowerCase().replace('_', '-'), last.getMessage());
-    }
-
-    private static String ok(Map<String, Object> result) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ok", true);
-        o.put("result", result);
-        return JSONObjectUtils.toJSONString(o);
-    }
-
-    static String error(String code, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("code", code);
-        e.put("message", message);
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ok", false);
-        o.put("error", e);
-        return JSONObjectUtils.toJSONString(o);
+        String reason = last.reason().name().toLowerCase().replace('_', '-');
+        throw new Failure("meter-" + reason, last.getMessage() == null || last.getMessage().isBlank()
+                ? "meter " + meterId + " did not take the low-credit threshold (" + reason + ")" : last.getMessage());
     }
 }

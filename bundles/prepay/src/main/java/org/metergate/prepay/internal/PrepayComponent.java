@@ -3,8 +3,6 @@ package org.metergate.prepay.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
+import org.metergate.api.command.CommandHandler;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.credit.CreditService;
 import org.metergate.api.credit.Receipt;
@@ -60,10 +58,9 @@ public class PrepayComponent implements CreditService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MeterStateStore states;
 
-    private ServiceRegistration<?> thresholdCommand;
+    /** The set-low-credit-threshold command, published for the head-end link while this component runs. */
+    private ServiceRegistration<CommandHandler> thresholdCommand;
 
-    /** Service property the head-end bundle routes commands by (cmd/{name}). */
-    static final String COMMAND_PROPERTY = "metergate.command";
     /** Longest a head-end command may take, waiting for tokens in front of it included. */
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
@@ -145,10 +142,8 @@ public class PrepayComponent implements CreditService {
                 }
             }, eventPoll, eventPoll, TimeUnit.SECONDS);
         }
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(COMMAND_PROPERTY, LowCreditThresholdCommand.NAME);
-        thresholdCommand = context.registerService(Function.class.getName(), new LowCreditThresholdCommand(directory,
-                scheduler, settings.currency(), Duration.ofSeconds(1), COMMAND_LIMIT, log), properties);
+        thresholdCommand = context.registerService(CommandHandler.class, new LowCreditThresholdCommand(directory,
+                scheduler, settings.currency(), Duration.ofSeconds(1), COMMAND_LIMIT, log), null);
     }
 
     @Deactivate

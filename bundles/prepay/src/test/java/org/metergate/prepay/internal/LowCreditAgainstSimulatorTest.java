@@ -21,20 +21,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.metergate.api.command.CommandRequest;
+import org.metergate.api.command.CommandResult;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.credit.ReceiptStage;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.api.outbox.MessageKind;
-import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.Retention;
-import org.metergate.api.state.MeterStateStore;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsMeterConfig;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.JwsTokenVerifier;
 import org.metergate.simulator.dlms.SimClock;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaLocation;
@@ -76,7 +78,7 @@ class LowCreditAgainstSimulatorTest {
     private DlmsSimulator sim;
     private DlmsMeter meter;
     private CosemMeter driver;
-    private Object store;
+    private EmbeddedStore store;
     private ScheduledExecutorService worker;
 
     @AfterEach
@@ -86,7 +88,7 @@ class LowCreditAgainstSimulatorTest {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         }
         if (store != null) {
-            SqliteStores.close(store);
+            store.close();
         }
         if (sim != null) {
             sim.close();
@@ -100,7 +102,7 @@ class LowCreditAgainstSimulatorTest {
                 .start();
         meter = sim.meters().get(0);
         driver = DlmsDrivers.driver(meter, serial(), dataDir);
-        store = SqliteStores.open(dbDir);
+        store = Stores.sqlite(dbDir.resolve("metergate.db"));
         worker = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -121,16 +123,24 @@ class LowCreditAgainstSimulatorTest {
         PrepaySettings settings = new PrepaySettings(Map.of(TestTokens.KID, tokens.publicKey()), "EUR", 50_000,
                 Duration.ofMinutes(5), Map.of(), Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(10),
                 Duration.ofSeconds(5));
-        TokenLedger ledger = (TokenLedger) store;
-        CreditEngine engine = new CreditEngine(settings, ledger, new ReceiptSink(ledger, (Outbox) store,
+        TokenLedger ledger = store.tokenLedger();
+        CreditEngine engine = new CreditEngine(settings, ledger, new ReceiptSink(ledger, store.outbox(),
                 PrepayLog.NONE), directory(), Clock.systemUTC(), worker, Thread::sleep, PrepayLog.NONE,
-                new MeterEvents(() -> (MeterStateStore) store, Clock.systemUTC(), PrepayLog.NONE));
+                new MeterEvents(() -> store.meterState(), Clock.systemUTC(), PrepayLog.NONE));
         engine.start();
         return engine;
     }
 
     private List<OutboxMessage> events() throws Exception {
-        return ((Outbox) store).oldest(EnumSet.of(MessageKind.EVENT), 1000);
+        return store.outbox().oldest(EnumSet.of(MessageKind.EVENT), 1000);
+    }
+
+    /** A request as the head-end link hands it over: the document's members beside schema and msgId. */
+    private static CommandRequest request(String json) throws Exception {
+        Map<String, Object> arguments = json(json);
+        arguments.remove("schema");
+        String msgId = (String) arguments.remove("msgId");
+        return new CommandRequest(LowCreditThresholdCommand.NAME, msgId, arguments);
     }
 
     private static Map<String, Object> json(String text) throws Exception {
@@ -150,12 +160,10 @@ class LowCreditAgainstSimulatorTest {
     void theThresholdCommandWritesTheAccountObjectAndAnswersWithWhatTheMeterHolds() throws Exception {
         start(c -> c.initialCreditMinor(1000).lowCreditThresholdMinor(200));
 
-        String answer = command().apply("{\"schema\":\"cmd/v1\",\"msgId\":\"q-1\",\"meter\":\"" + serial()
-                + "\",\"threshold\":1500}");
+        CommandResult answer = command().handle(request("{\"meter\":\"" + serial() + "\",\"threshold\":1500}"));
 
-        Map<String, Object> o = json(answer);
-        assertThat(o.get("ok")).as(answer).isEqualTo(true);
-        Map<String, Object> result = JSONObjectUtils.getJSONObject(o, "result");
+        assertThat(answer).as(String.valueOf(answer)).isInstanceOf(CommandResult.Success.class);
+        Map<String, Object> result = ((CommandResult.Success) answer).result();
         assertThat(result).containsEntry("meter", serial()).containsEntry("threshold", 1500L)
                 .containsEntry("balance", 1000L).containsEntry("currency", "EUR");
         assertThat(meter.firmware().lowCreditThresholdMinor()).isEqualTo(1500);
@@ -182,19 +190,19 @@ class LowCreditAgainstSimulatorTest {
         requests.put("{\"meter\":\"" + serial() + "\",\"threshold\":\"500\"}", "invalid-field");
         requests.put("{\"meter\":\"" + serial() + "\",\"threshold\":3000000000}", "invalid-field");
         requests.put("{\"meter\":\"nobody\",\"threshold\":100}", "unknown-meter");
-        requests.put("{\"meter\":", "malformed-request");
 
         for (Map.Entry<String, String> r : requests.entrySet()) {
-            Map<String, Object> o = json(command.apply(r.getKey()));
-            assertThat(o.get("ok")).as(r.getKey()).isEqualTo(false);
-            Map<String, Object> error = JSONObjectUtils.getJSONObject(o, "error");
-            assertThat(error.get("code")).as(r.getKey()).isEqualTo(r.getValue());
-            assertThat((String) error.get("message")).as(r.getKey()).isNotBlank();
+            CommandResult answer = command.handle(request(r.getKey()));
+            assertThat(answer).as(r.getKey()).isInstanceOfSatisfying(CommandResult.Failure.class, f -> {
+                assertThat(f.code()).as(r.getKey()).isEqualTo(r.getValue());
+                assertThat(f.message()).as(r.getKey()).isNotBlank();
+            });
         }
 
         meter.faults().noAnswer(true);
-        Map<String, Object> silent = json(command.apply("{\"meter\":\"" + serial() + "\",\"threshold\":100}"));
-        assertThat(JSONObjectUtils.getJSONObject(silent, "error").get("code")).isEqualTo("meter-no-answer");
+        assertThat(command.handle(request("{\"meter\":\"" + serial() + "\",\"threshold\":100}")))
+                .isInstanceOfSatisfying(CommandResult.Failure.class,
+                        f -> assertThat(f.code()).isEqualTo("meter-no-answer"));
         assertThat(meter.firmware().lowCreditThresholdMinor()).isEqualTo(200);
     }
 
@@ -234,15 +242,15 @@ class LowCreditAgainstSimulatorTest {
             assertThat(System.nanoTime()).as("reconnected event").isLessThan(deadline);
             Thread.sleep(10);
         }
-        assertThat(((TokenLedger) store).find(jti).orElseThrow().state()).isEqualTo(TokenState.DONE);
+        assertThat(store.tokenLedger().find(jti).orElseThrow().state()).isEqualTo(TokenState.DONE);
         assertThat(meter.firmware().relayConnected()).isTrue();
         Map<String, Object> reconnected = json(events().get(3).payload());
         assertThat(reconnected).containsEntry("type", "reconnected").containsEntry("eventCode", 71L);
         assertThat(schemaErrors("credit-event.json", events().get(3).payload())).isEmpty();
 
         // a gateway restart reads nothing twice
-        SqliteStores.close(store);
-        store = SqliteStores.open(dbDir);
+        store.close();
+        store = Stores.sqlite(dbDir.resolve("metergate.db"));
         engine().pollEvents(List.of(serial()));
         assertThat(events()).hasSize(4);
     }
@@ -280,13 +288,13 @@ class LowCreditAgainstSimulatorTest {
 
         engine.submit(tokens.sign(claims));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (((TokenLedger) store).find(jti).orElseThrow().state() != TokenState.DONE) {
+        while (store.tokenLedger().find(jti).orElseThrow().state() != TokenState.DONE) {
             assertThat(System.nanoTime()).as("token done").isLessThan(deadline);
             Thread.sleep(10);
         }
 
         // the DONE state is written with its receipts: when it is visible, ready-for-reconnection is there too
-        assertThat(((TokenLedger) store).receipts(jti)).extracting(r -> r.receipt().stage()).containsExactly(
+        assertThat(store.tokenLedger().receipts(jti)).extracting(r -> r.receipt().stage()).containsExactly(
                 ReceiptStage.ACCEPTED, ReceiptStage.ENTERED, ReceiptStage.METER_RESULT, ReceiptStage.BALANCE,
                 ReceiptStage.READY_FOR_RECONNECTION);
         assertThat(meter.firmware().relayConnected()).isFalse();

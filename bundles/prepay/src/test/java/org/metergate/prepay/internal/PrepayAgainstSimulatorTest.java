@@ -36,6 +36,7 @@ import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.JwsTokenVerifier;
 import org.metergate.simulator.dlms.SimClock;
 import org.metergate.simulator.dlms.TokenStatus;
+import org.metergate.store.embedded.Stores;
 
 /**
  * The prepay engine with the real DLMS driver against the DLMS meter simulator, which checks the same signed
@@ -53,7 +54,7 @@ class PrepayAgainstSimulatorTest {
     Path stateDir;
 
     private final TestTokens tokens = new TestTokens();
-    private final TokenLedger ledger = MemoryLedgers.create();
+    private final TokenLedger ledger = Stores.memoryTokenLedger();
     private final ListOutbox outbox = new ListOutbox();
     private DlmsSimulator sim;
     private DlmsMeter meter;
@@ -190,6 +191,8 @@ class PrepayAgainstSimulatorTest {
         for (Map<String, Object> c : batch) {
             awaitState((String) c.get("jti"), TokenState.DONE);
         }
+        // the worker queues a token's receipts right after it writes DONE with them
+        await("receipts handed to the outbox", () -> ledger.notUplinked().isEmpty());
         assertThat(meter.firmware().availableCreditMinor()).isEqualTo(before + 600);
         List<Long> balances = outbox.all().stream().map(OutboxMessage::payload)
                 .filter(p -> p.contains("\"stage\":\"balance\""))

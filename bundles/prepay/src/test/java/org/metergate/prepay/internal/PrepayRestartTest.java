@@ -35,6 +35,8 @@ import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.JwsTokenVerifier;
 import org.metergate.simulator.dlms.SimClock;
 import org.metergate.simulator.dlms.TokenStatus;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 
 /** Gateway restarts over the store bundle's SQLite ledger and outbox, against the DLMS simulator. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -51,7 +53,7 @@ class PrepayRestartTest {
     private DlmsSimulator sim;
     private DlmsMeter meter;
     private CosemMeter driver;
-    private Object store;
+    private EmbeddedStore store;
     private ScheduledExecutorService scheduler;
 
     private void startMeter() throws Exception {
@@ -66,7 +68,7 @@ class PrepayRestartTest {
 
     /** A gateway start: the store opens the database, the engine picks up open tokens. */
     private CreditEngine startGateway() throws Exception {
-        store = SqliteStores.open(dbDir);
+        store = Stores.sqlite(dbDir.resolve("metergate.db"));
         scheduler = Executors.newSingleThreadScheduledExecutor();
         PrepaySettings settings = new PrepaySettings(Map.of(TestTokens.KID, tokens.publicKey()), "EUR", 50_000,
                 Duration.ofMinutes(5), Map.of(), Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(10),
@@ -83,16 +85,16 @@ class PrepayRestartTest {
     private void stopGateway() throws Exception {
         scheduler.shutdownNow();
         assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        SqliteStores.close(store);
+        store.close();
         store = null;
     }
 
     private TokenLedger ledger() {
-        return (TokenLedger) store;
+        return store.tokenLedger();
     }
 
     private Outbox outbox() {
-        return (Outbox) store;
+        return store.outbox();
     }
 
     @AfterEach
@@ -139,11 +141,12 @@ class PrepayRestartTest {
         assertThat(replay.stage()).isEqualTo(ReceiptStage.DUPLICATE);
         assertThat(second.receipts(jti)).extracting(Receipt::stage).containsExactly(ReceiptStage.ACCEPTED,
                 ReceiptStage.QUEUED, ReceiptStage.ENTERED, ReceiptStage.METER_RESULT, ReceiptStage.BALANCE);
-        // receipts after the first went to the durable outbox, across the restart
+        // receipts after the first went to the durable outbox, across the restart (the worker queues them right
+        // after it writes DONE with them, so wait until the ledger has none left to send)
+        await("receipts handed to the outbox", () -> ledger().notUplinked().isEmpty());
         List<OutboxMessage> queued = outbox().oldest(EnumSet.of(MessageKind.RECEIPT), 100);
         assertThat(queued).extracting(OutboxMessage::payload).allSatisfy(p -> assertThat(p).contains(jti));
         assertThat(queued).hasSize(4);
-        assertThat(ledger().notUplinked()).isEmpty();
     }
 
     @Test
@@ -154,7 +157,7 @@ class PrepayRestartTest {
         String token = tokens.sign(claims);
         String jti = (String) claims.get("jti");
         // what a kill between ACTION and receipts leaves: ledger "entering", meter has applied the token
-        store = SqliteStores.open(dbDir);
+        store = Stores.sqlite(dbDir.resolve("metergate.db"));
         ledger().record(new LedgerEntry(0, jti, meter.config().serial(), "credit", 600, "EUR",
                 token.getBytes(StandardCharsets.US_ASCII), Instant.now(), Instant.now().plusSeconds(3600),
                 TokenState.QUEUED, null), new Receipt(jti, meter.config().serial(), ReceiptStage.ACCEPTED, "accepted",
@@ -162,7 +165,7 @@ class PrepayRestartTest {
         ledger().update(jti, TokenState.ENTERING, null, List.of());
         assertThat(meter.firmware().enterToken(token.getBytes(StandardCharsets.US_ASCII)))
                 .isEqualTo(TokenStatus.EXECUTION_OK);
-        SqliteStores.close(store);
+        store.close();
         store = null;
 
         CreditEngine second = startGateway();

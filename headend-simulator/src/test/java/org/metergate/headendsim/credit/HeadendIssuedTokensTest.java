@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-package org.metergate.prepay.internal;
+package org.metergate.headendsim.credit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,13 +13,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.metergate.headendsim.credit.CreditTokenIssuer;
-import org.metergate.headendsim.credit.IssuedToken;
-import org.metergate.headendsim.credit.TokenSigningKey;
+import org.metergate.prepay.embedded.TokenVerifier;
 
 /**
- * The head-end simulator's tokens through the gateway's own verifier (bundles/prepay {@code TokenChecker}),
- * configured with the line {@code signing-key} prints for {@code conf/org.metergate.prepay.cfg}.
+ * The head-end simulator's tokens through the gateway's own verifier (bundles/prepay, through its embedding
+ * factory), configured with the line {@code signing-key} prints for {@code conf/org.metergate.prepay.cfg}.
  */
 class HeadendIssuedTokensTest {
 
@@ -28,11 +26,9 @@ class HeadendIssuedTokensTest {
     private final CreditTokenIssuer issuer = new CreditTokenIssuer(key, Clock.fixed(NOW, ZoneOffset.UTC),
             Duration.ofHours(24));
 
-    private TokenChecker gateway(String... headendPublicKeys) {
-        PrepaySettings settings = new PrepaySettings(HeadendKeys.parse(headendPublicKeys), "EUR", 100_000,
-                Duration.ofMinutes(5), Map.of("10000001", "d1"), Duration.ofSeconds(10), Duration.ofMinutes(10),
-                Duration.ofMillis(500), Duration.ofMinutes(1));
-        return new TokenChecker(settings, Set.of("d1", "d2")::contains,
+    private TokenVerifier gateway(String... headendPublicKeys) {
+        return TokenVerifier.configured(Map.of("headendPublicKeys", headendPublicKeys, "currency", "EUR",
+                "maxAmountMinor", 100_000L, "meterAliases", new String[] {"10000001=d1"}), Set.of("d1", "d2")::contains,
                 Clock.fixed(NOW.plusSeconds(30), ZoneOffset.UTC));
     }
 
@@ -40,7 +36,7 @@ class HeadendIssuedTokensTest {
     void aPaymentPassesTheGatewaysCheckWithTheConfiguredKeyLine() throws Exception {
         IssuedToken t = issuer.credit("10000001", 2_000, "EUR", "app");
 
-        VerifiedToken v = gateway(key.gatewayConfigEntry()).verify(t.compact());
+        TokenVerifier.Accepted v = gateway(key.gatewayConfigEntry()).verify(t.compact());
 
         assertThat(v.tokenId()).isEqualTo(t.id());
         assertThat(v.meterId()).isEqualTo("d1"); // the serial in the token, through the gateway's alias
@@ -53,12 +49,12 @@ class HeadendIssuedTokensTest {
 
     @Test
     void emergencyAndStsTokensPassAndTheStsDigitsGoToTheMeterUnchanged() throws Exception {
-        VerifiedToken emergency = gateway(key.gatewayConfigEntry()).verify(issuer.emergency("d2", 500, "EUR", "chat")
+        TokenVerifier.Accepted emergency = gateway(key.gatewayConfigEntry()).verify(issuer.emergency("d2", 500, "EUR", "chat")
                 .compact());
         assertThat(emergency.kind()).isEqualTo("emergency");
         assertThat(emergency.amountMinor()).isEqualTo(500);
 
-        VerifiedToken sts = gateway(key.gatewayConfigEntry()).verify(issuer.sts("d2", "12345678901234567890", "EUR",
+        TokenVerifier.Accepted sts = gateway(key.gatewayConfigEntry()).verify(issuer.sts("d2", "12345678901234567890", "EUR",
                 "shop").compact());
         assertThat(sts.kind()).isEqualTo("sts");
         assertThat(new String(sts.meterPayload(), StandardCharsets.US_ASCII)).isEqualTo("12345678901234567890");
@@ -69,7 +65,7 @@ class HeadendIssuedTokensTest {
         String other = TokenSigningKey.generate().gatewayConfigEntry();
         IssuedToken t = issuer.credit("d1", 100, "EUR", "app");
 
-        assertThatThrownBy(() -> gateway(other).verify(t.compact())).isInstanceOf(TokenRejection.class)
+        assertThatThrownBy(() -> gateway(other).verify(t.compact())).isInstanceOf(TokenVerifier.Refused.class)
                 .hasMessageStartingWith("unknown-key").hasMessageContaining(key.kid());
     }
 
@@ -79,7 +75,7 @@ class HeadendIssuedTokensTest {
         String sameKidOtherKey = key.kid() + "=" + TokenSigningKey.generate().publicKeyPem().replace("\n", "");
         IssuedToken t = issuer.credit("d1", 100, "EUR", "app");
 
-        assertThatThrownBy(() -> gateway(sameKidOtherKey).verify(t.compact())).isInstanceOf(TokenRejection.class)
+        assertThatThrownBy(() -> gateway(sameKidOtherKey).verify(t.compact())).isInstanceOf(TokenVerifier.Refused.class)
                 .hasMessageStartingWith("bad-signature");
     }
 

@@ -65,8 +65,8 @@ class BrokerOutageIT {
                 TcpProxy link = new TcpProxy(broker.port());
                 HeadendSimulator before = headend(broker, pki);
                 GatewayProcess gateway = GatewayProcess.copyOfDistribution(GATEWAY)) {
-            // the batch limit counts outbox messages: 40 readouts of these meters are about 500 readings per publish
-            gateway.writeHeadendConfig(link.uri("ssl"), Map.of("batchMaxReadings", "40"));
+            // the link's default batch limits (readings and bytes per message) on the gateway's small heap
+            gateway.writeHeadendConfig(link.uri("ssl"), Map.of());
             gateway.writeConf("org.metergate.metering.cfg", "workerThreads=8\nlogReadings=false\n");
             for (String meter : METERS) {
                 // no retries: a meter that falls silent is unreachable at its next poll

@@ -51,6 +51,8 @@ final class Discovery implements AutoCloseable {
     private final Consumer<String> log;
     private final ExecutorService runner;
     private final ExecutorService probeThreads;
+    /** Accepts one at a time, so two clicks cannot configure the same meter twice; readers are not held up. */
+    private final Object accepting = new Object();
     private DiscoveryProgress progress = DiscoveryProgress.NONE;
 
     /**
@@ -211,6 +213,12 @@ final class Discovery implements AutoCloseable {
      * @throws IOException              ConfigAdmin could not store the configuration
      */
     String accept(int number) throws IOException {
+        synchronized (accepting) {
+            return acceptAlone(number);
+        }
+    }
+
+    private String acceptAlone(int number) throws IOException {
         DiscoveryFinding finding;
         synchronized (this) {
             finding = progress.findings().stream().filter(f -> f.number() == number).findFirst()

@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.gogo.runtime.Reflective;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,9 +121,9 @@ class DiscoveryOsgiTest {
         return ctx.getService(refs[0]);
     }
 
+    /** Calls the command as Gogo does, with Gogo's own argument coercion. */
     private static String call(Object shell, String function, String... arguments) throws Exception {
-        Method method = shell.getClass().getMethod(function, String[].class);
-        return (String) method.invoke(shell, (Object) arguments);
+        return String.valueOf(Reflective.invoke(null, shell, function, new ArrayList<>(List.of((Object[]) arguments))));
     }
 
     private static String awaitFinished(Object shell) throws Exception {

@@ -65,7 +65,7 @@ class CosemDataFuzzTargets {
             return null; // jDLMS's own decoding: its refusals reach the session as errors, not ours to judge
         } catch (OutOfMemoryError e) {
             // jDLMS 1.8.0 allocates the length an octet-string declares before reading it (known, see
-            // docs/benchmarks.md#fuzzing); the huge array is refused at once, so the heap is not exhausted
+            // docs/benchmarks.md#fuzzing-jazzer); the huge array is refused at once, so the heap is not exhausted
             return null;
         }
         try {

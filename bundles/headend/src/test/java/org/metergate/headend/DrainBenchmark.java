@@ -37,7 +37,8 @@ import com.google.gson.JsonParser;
  * Artemis broker on loopback: the time from {@link HeadendLink#start()} (connect and TLS handshake included) until
  * every message was published with QoS 1, acknowledged by PUBACK and deleted from the outbox. The readings are
  * stored as the metering bundle writes them, one readout of 16 readings per outbox message, and the link runs with
- * its default settings (batches of up to 500 outbox messages, in-flight window 16).
+ * its default settings (batches of up to 500 readings and 64 KiB of JSON, in-flight window 16). A last run stores
+ * one reading per outbox message, the shape that costs the planner most per reading.
  *
  * <p>Run twice: over mutual TLS straight to the broker (the production set-up), and in plaintext through a relay
  * that splits the client's stream into MQTT packets and counts the PUBLISH packets' bytes (fixed header, topic,
@@ -71,20 +72,22 @@ class DrainBenchmark {
         TestBroker broker = new TestBroker(pki, true).start();
         StringBuilder out = new StringBuilder();
         try {
-            out.append(String.format("Backlog: %,d readings in %,d outbox messages (readouts of %d), SQLite outbox;"
-                    + " link defaults (batch 500 messages, window 16); embedded Artemis 2.55.0 in memory, loopback;"
-                    + " %d CPUs%n%n", READINGS, READINGS / READOUT, READOUT, Runtime.getRuntime().availableProcessors()));
+            out.append(String.format("Backlog: %,d readings in %,d outbox messages (readouts of %d) or, last row, %,d"
+                    + " messages of one reading; SQLite outbox; link defaults (batches of up to 500 readings and 64 KiB,"
+                    + " window 16); embedded Artemis 2.55.0 in memory, loopback; %d CPUs%n%n", READINGS,
+                    READINGS / READOUT, READOUT, READINGS, Runtime.getRuntime().availableProcessors()));
             out.append("| link | load average at start | fill (s, not timed) | drain: published, acknowledged,"
                     + " deleted (s) | readings/s | PUBLISH packets | PUBLISH bytes | MQTT bytes per reading |\n"
                     + "|---|---|---|---|---|---|---|---|\n");
             // TLS before and after the plaintext run: the first run of a JVM also pays for JIT compilation
-            out.append(drain(pki, broker, true, null));
+            out.append(drain(pki, broker, true, null, READOUT));
             String arrived;
             try (PublishCountingProxy proxy = new PublishCountingProxy(port(broker.plainUri()), true)) {
-                out.append(drain(pki, broker, false, proxy));
+                out.append(drain(pki, broker, false, proxy, READOUT));
                 arrived = contents(proxy);
             }
-            out.append(drain(pki, broker, true, null));
+            out.append(drain(pki, broker, true, null, READOUT));
+            out.append(drain(pki, broker, true, null, 1));
             out.append('\n').append(arrived);
         } finally {
             broker.close();
@@ -95,7 +98,8 @@ class DrainBenchmark {
         Files.writeString(dir.resolve("headend-drain.txt"), out.toString(), StandardCharsets.UTF_8);
     }
 
-    private String drain(TestPki pki, TestBroker broker, boolean tls, PublishCountingProxy proxy) throws Exception {
+    private String drain(TestPki pki, TestBroker broker, boolean tls, PublishCountingProxy proxy, int perMessage)
+            throws Exception {
         Path file = work.resolve("drain-" + System.nanoTime() + ".db");
         EmbeddedStore store = Stores.sqlite(file, 10_000_000L, 1L << 40); // limits that hold the whole backlog
         Outbox outbox = store.outbox();
@@ -103,7 +107,7 @@ class DrainBenchmark {
         try {
             String load = loadAverage();
             long fillStart = System.nanoTime();
-            fill(outbox);
+            fill(outbox, perMessage);
             double fill = (System.nanoTime() - fillStart) / 1e9;
             String uri = tls ? broker.tlsUri() : "tcp://127.0.0.1:" + proxy.port();
             // the defaults of HeadendConfig
@@ -125,7 +129,8 @@ class DrainBenchmark {
             } finally {
                 link.close();
             }
-            String name = tls ? "mutual TLS, direct" : "plaintext via counting relay";
+            String name = (tls ? "mutual TLS, direct" : "plaintext via counting relay")
+                    + (perMessage == 1 ? ", one reading per outbox message" : "");
             if (left > 0) {
                 return String.format("| %s | %s | %.1f | did not finish in %s: %d messages left | | | | |%n", name,
                         load, fill, GIVE_UP, left);
@@ -214,8 +219,8 @@ class DrainBenchmark {
         return new String(p, i + 2, topicLength, StandardCharsets.UTF_8);
     }
 
-    private static void fill(Outbox outbox) throws Exception {
-        int messages = READINGS / READOUT;
+    private static void fill(Outbox outbox, int perMessage) throws Exception {
+        int messages = READINGS / perMessage;
         AtomicLong next = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -223,8 +228,8 @@ class DrainBenchmark {
             for (int t = 0; t < 16; t++) {
                 done.add(pool.submit(() -> {
                     for (long n; (n = next.getAndIncrement()) < messages; ) {
-                        String meter = String.format("m%04d", n % 100);
-                        outbox.append(MessageKind.READING, meter, Retention.ROUTINE, readout(meter, n, new Random(n)));
+                        long first = n * perMessage;
+                        outbox.append(MessageKind.READING, meter(first), Retention.ROUTINE, readings(first, perMessage));
                     }
                     return null;
                 }));
@@ -237,19 +242,30 @@ class DrainBenchmark {
         }
     }
 
-    /** One readout of a meter as the metering bundle stores it: an array of reading objects with their ids. */
-    private static String readout(String meter, long n, Random random) {
-        Instant ts = Instant.parse("2026-03-01T00:00:00Z").plus(Duration.ofMinutes(15 * (n / 100)));
+    /**
+     * Readings {@code first} to {@code first + count - 1} of the backlog as the metering bundle stores them: an array of
+     * reading objects with their ids. Reading {@code g} is register {@code g % 16} of readout {@code g / 16}; readouts
+     * go round 100 meters, a quarter of an hour apart per meter.
+     */
+    private static String readings(long first, int count) {
         StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < READOUT; i++) {
-            long value = 1_000_000 + random.nextInt(90_000_000);
-            b.append(i == 0 ? "" : ",").append("{\"id\":\"").append(meter).append('|').append(REGISTERS[i][0])
+        for (long g = first; g < first + count; g++) {
+            long readout = g / READOUT;
+            int i = (int) (g % READOUT);
+            String meter = meter(g);
+            Instant ts = Instant.parse("2026-03-01T00:00:00Z").plus(Duration.ofMinutes(15 * (readout / 100)));
+            long value = 1_000_000 + new Random(g).nextInt(90_000_000);
+            b.append(g == first ? "" : ",").append("{\"id\":\"").append(meter).append('|').append(REGISTERS[i][0])
                     .append('|').append(ts).append("\",\"meter\":\"").append(meter).append("\",\"obis\":\"")
                     .append(REGISTERS[i][0]).append("\",\"value\":").append(value / 1000).append('.')
                     .append(String.format("%03d", value % 1000)).append(",\"scaler\":0,\"unit\":\"")
                     .append(REGISTERS[i][1]).append("\",\"ts\":\"").append(ts).append("\",\"status\":\"ok\"}");
         }
         return b.append(']').toString();
+    }
+
+    private static String meter(long reading) {
+        return String.format("m%04d", reading / READOUT % 100);
     }
 
     /** Other work on the machine shows in the figures; the 1-minute load average says how much there was. */

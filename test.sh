@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds Metergate and runs every test: unit tests (surefire) and the distribution's integration
 # tests (failsafe, which boot the assembled gateway against simulated meters).
-# Extra arguments go to Maven (e.g. ./test.sh -o -pl bundles/log). Needs JDK 17 and Maven; installs socat (pseudo-terminal tests) when it is missing and we are root.
+# Extra arguments go to Maven (e.g. ./test.sh -o -pl bundles/log). Needs JDK 17 and Maven; installs socat (pseudo-terminal tests),
+# mosquitto, chromium and chromium-driver (the console's browser test) when they are missing and we are root.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -15,11 +16,14 @@ for tool in java mvn; do
     fi
 done
 
-# Debian packages the tests use: socat (pseudo-terminal serial links), mosquitto (real-broker interop).
+# Debian packages the tests use: socat (pseudo-terminal serial links), mosquitto (real-broker interop),
+# chromium and chromium-driver (headless browser driving the console).
 # mosquitto is only run by the tests themselves on loopback ports; a system service it brings is stopped.
 missing=()
 need socat || missing+=(socat)
 need mosquitto || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
+need chromium || missing+=(chromium)
+need chromedriver || missing+=(chromium-driver)
 if [[ ${#missing[@]} -gt 0 ]]; then
     if [[ $(id -u) -eq 0 ]] && need apt-get; then
         echo "test.sh: installing ${missing[*]}"

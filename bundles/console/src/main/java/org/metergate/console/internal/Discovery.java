@@ -98,16 +98,20 @@ final class Discovery implements AutoCloseable {
         // the standard's sign-on first, as with a hand-held unit; it does not disturb a DLMS meter's HDLC line
         available.sort(Comparator.comparing((MeterProbe p) -> !p.protocol().startsWith("IEC"))
                 .thenComparing(MeterProbe::protocol));
+        Optional<String> running = alreadyRunning();
+        if (running.isPresent()) {
+            return running; // and the ports are not listed: listing opens them, which would disturb the probes
+        }
+        LinkService service = links.get();
+        List<PortInfo> ports = service == null ? List.of() : service.listPorts();
+        Map<String, String> configured = configuredLinks.get();
         synchronized (this) {
-            if (progress.running()) {
-                return Optional.of("A discovery is already running (" + progress.done() + " of " + progress.total()
-                        + " links done); wait for it to finish.");
+            running = alreadyRunning();
+            if (running.isPresent()) {
+                return running;
             }
             List<DiscoveryFinding> skipped = new ArrayList<>();
             Set<LinkAddress> targets = new LinkedHashSet<>();
-            Map<String, String> configured = configuredLinks.get();
-            LinkService service = links.get();
-            List<PortInfo> ports = service == null ? List.of() : service.listPorts();
             for (PortInfo port : ports) {
                 LinkAddress link = LinkAddress.serial(port.path());
                 String meter = configured.get(link.toString());
@@ -138,6 +142,11 @@ final class Discovery implements AutoCloseable {
             runner.execute(() -> run(new ArrayList<>(targets), available));
         }
         return Optional.empty();
+    }
+
+    private synchronized Optional<String> alreadyRunning() {
+        return progress.running() ? Optional.of("A discovery is already running (" + progress.done() + " of "
+                + progress.total() + " links done); wait for it to finish.") : Optional.empty();
     }
 
     private void run(List<LinkAddress> targets, List<MeterProbe> available) {

@@ -7,10 +7,12 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.metergate.api.security.DeviceCommissioning;
 import org.metergate.api.security.DeviceIdentity;
 import org.metergate.api.security.DeviceServerTls;
 import org.osgi.framework.BundleContext;
@@ -24,11 +26,13 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The gateway's identity as a service: {@link DeviceIdentity} for the head-end link, {@link DeviceServerTls} for the
- * technician console, {@link IdentityCommissioning} for the shell. The key pair is created on first start; a configuration change (new gateway id or directory)
+ * technician console's HTTPS, {@link DeviceCommissioning} for its certificates page and {@link IdentityCommissioning}
+ * for the shell. The key pair is created on first start; a configuration change (new gateway id or directory)
  * re-activates the component and opens the keystore again.
  */
 // REQUIRE: a gateway has no identity until it is given its id (conf/org.metergate.security.cfg)
-@Component(service = {DeviceIdentity.class, DeviceServerTls.class, IdentityCommissioning.class}, configurationPid = DeviceIdentityComponent.PID,
+@Component(service = {DeviceIdentity.class, DeviceServerTls.class, DeviceCommissioning.class,
+        IdentityCommissioning.class}, configurationPid = DeviceIdentityComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SecurityConfig.class)
 public class DeviceIdentityComponent implements DeviceIdentity, DeviceServerTls, IdentityCommissioning {
@@ -94,6 +98,16 @@ public class DeviceIdentityComponent implements DeviceIdentity, DeviceServerTls,
     @Override
     public IdentityStatus status() {
         return keystore.status();
+    }
+
+    @Override
+    public List<X509Certificate> headendAuthorities() {
+        return keystore.headendAuthorities();
+    }
+
+    @Override
+    public boolean rotationPending() {
+        return keystore.rotationPending();
     }
 
     @Override

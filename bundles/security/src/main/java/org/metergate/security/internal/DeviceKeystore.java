@@ -189,6 +189,20 @@ public final class DeviceKeystore implements DeviceIdentity, DeviceServerTls, Id
     }
 
     @Override
+    public synchronized List<X509Certificate> headendAuthorities() {
+        return List.copyOf(authorities(store));
+    }
+
+    @Override
+    public synchronized boolean rotationPending() {
+        try {
+            return store.containsAlias(PENDING);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the loaded keystore cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized String certificationRequest() throws GeneralSecurityException {
         return keys.certificationRequest(keyPair(store.containsAlias(PENDING) ? PENDING : DEVICE), gatewayId);
     }

@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.security.internal;
 
-import java.security.GeneralSecurityException;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+
+import org.metergate.api.security.DeviceCommissioning;
 
 /**
- * Commissioning operations on the device identity, used by the shell commands. Kept inside this bundle for now;
- * it is shaped so it can move to {@code org.metergate.api.security} when the web console needs it.
+ * Commissioning operations on the device identity, used by the shell commands: the console's
+ * {@link DeviceCommissioning} plus the status text and the rotation, which only the shell offers.
  */
-public interface IdentityCommissioning {
+public interface IdentityCommissioning extends DeviceCommissioning {
 
     /** Identity state: key age, certificate subject, issuer and validity, pending rotation. */
     IdentityStatus status();
-
-    /**
-     * PKCS#10 request (PEM) for the key that is waiting for a certificate: the pending rotation key if there is
-     * one, otherwise the device key (first commissioning, or renewal with the same key).
-     */
-    String certificationRequest() throws GeneralSecurityException;
 
     /**
      * Creates a new key pair next to the one in use (which stays in use) and returns its request. Calling it
@@ -27,13 +23,4 @@ public interface IdentityCommissioning {
 
     /** Forgets a pending rotation key; the device key in use is not touched. */
     void cancelRotation() throws GeneralSecurityException, IOException;
-
-    /**
-     * Validates and installs a signed certificate chain (PEM, device certificate first) and the head-end CA
-     * certificate(s) (PEM). Nothing changes unless every check passes.
-     *
-     * @return one line saying what was installed
-     * @throws CertificateRejectedException with the reason when a check fails
-     */
-    String install(String chainPem, String authorityPem) throws GeneralSecurityException, IOException;
 }

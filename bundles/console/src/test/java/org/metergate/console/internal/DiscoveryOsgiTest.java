@@ -36,8 +36,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 
 /**
- * The built console bundle in Felix with SCR and Felix ConfigAdmin: the shell commands find a simulated meter through
- * a {@link MeterProbe} service, and {@code mg:accept} leaves the meter's factory configuration in ConfigAdmin.
+ * The built console bundle in Felix with SCR, ConfigAdmin and File Install as in the gateway: the shell commands find
+ * a simulated meter through a {@link MeterProbe} service, {@code mg:accept} writes the meter's file into conf/ and
+ * File Install turns it into the factory configuration in ConfigAdmin.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DiscoveryOsgiTest {
@@ -55,11 +56,17 @@ class DiscoveryOsgiTest {
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the API classes are shared with the test (versions as in each package-info.java of bundles/api)
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.2.0,"
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.3.0,"
                 + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
                 + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.link;version=1.0.0,"
                 + "org.metergate.api.discovery;version=1.0.0");
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());
+        // as etc/config.properties of the distribution: File Install applies conf/ to ConfigAdmin
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        cfg.put("felix.fileinstall.dir", conf.toString());
+        cfg.put("felix.fileinstall.poll", "100");
+        cfg.put("felix.fileinstall.noInitialDelay", "true");
+        cfg.put("felix.fileinstall.filter", ".*\\.cfg");
         cfg.put("org.apache.felix.http.host", "127.0.0.1");
         cfg.put("org.osgi.service.http.port", "0");
         Framework felix = new FrameworkFactory().newFramework(cfg);
@@ -70,7 +77,7 @@ class DiscoveryOsgiTest {
                     "org.osgi.service.component.ComponentContext", "org.osgi.service.log.LoggerFactory",
                     "org.apache.felix.log.Activator", "org.apache.felix.cm.impl.ConfigurationManager",
                     "org.apache.felix.scr.impl.Activator", "javax.servlet.Servlet",
-                    "org.apache.felix.http.jetty.ConnectorFactory")) {
+                    "org.apache.felix.http.jetty.ConnectorFactory", "org.apache.felix.fileinstall.ArtifactInstaller")) {
                 ctx.installBundle(jarOf(marker).toUri().toString());
             }
             for (Bundle b : ctx.getBundles()) {
@@ -91,11 +98,13 @@ class DiscoveryOsgiTest {
 
             assertThat(call(shell, "accept", "1")).startsWith("Configured meter MGSMGSIM77777777;");
 
-            Dictionary<?, ?> stored = onlyConfiguration(ctx, IEC_FACTORY_PID);
-            assertThat(stored.get("service.pid")).isEqualTo(IEC_FACTORY_PID + "~MGSMGSIM77777777");
+            Path file = conf.resolve(IEC_FACTORY_PID + "-MGSMGSIM77777777.cfg");
+            assertThat(file).exists();
+            Dictionary<?, ?> stored = awaitConfiguration(ctx, IEC_FACTORY_PID);
+            assertThat(String.valueOf(stored.get("felix.fileinstall.filename"))).endsWith(file.getFileName().toString());
             assertThat(stored.get("meterId")).isEqualTo("MGSMGSIM77777777");
             assertThat(stored.get("link")).isEqualTo("tcp://" + server);
-            assertThat(stored.get("initialBaud")).isEqualTo(300);
+            assertThat(String.valueOf(stored.get("initialBaud"))).isEqualTo("300");
             assertThat(call(shell, "discovery")).contains("[accepted as meter MGSMGSIM77777777]");
         } finally {
             felix.stop();
@@ -138,12 +147,22 @@ class DiscoveryOsgiTest {
         }
     }
 
-    /** Felix ConfigAdmin, called reflectively: its API classes live inside the framework. */
-    private static Dictionary<?, ?> onlyConfiguration(BundleContext ctx, String factoryPid) throws Exception {
+    /**
+     * The one configuration of the factory in Felix ConfigAdmin once File Install has applied the file (bounded
+     * wait), called reflectively: the ConfigAdmin API classes live inside the framework.
+     */
+    private static Dictionary<?, ?> awaitConfiguration(BundleContext ctx, String factoryPid) throws Exception {
         ServiceReference<?> ref = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null)[0];
         Object admin = ctx.getService(ref);
-        Object[] found = (Object[]) admin.getClass().getMethod("listConfigurations", String.class)
-                .invoke(admin, "(service.factoryPid=" + factoryPid + ")");
+        Object[] found = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (found == null && System.nanoTime() < deadline) {
+            found = (Object[]) admin.getClass().getMethod("listConfigurations", String.class)
+                    .invoke(admin, "(service.factoryPid=" + factoryPid + ")");
+            if (found == null) {
+                Thread.sleep(50);
+            }
+        }
         assertThat(found).as("configurations of " + factoryPid).isNotNull().hasSize(1);
         Method properties = found[0].getClass().getMethod("getProperties");
         properties.setAccessible(true);

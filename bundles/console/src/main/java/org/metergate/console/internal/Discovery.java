@@ -253,14 +253,14 @@ final class Discovery implements AutoCloseable {
             id = (base.length() + suffix.length() > 64 ? base.substring(0, 64 - suffix.length()) : base) + suffix;
         }
         MeterProposal unique = id.equals(proposal.meterId()) ? proposal : proposal.withMeterId(id);
-        String pid = configurations.create(unique);
+        String where = configurations.create(unique);
         synchronized (this) {
             List<DiscoveryFinding> findings = new ArrayList<>(progress.findings());
             findings.replaceAll(f -> f.number() == number ? f.accepted(unique.meterId()) : f);
             progress = new DiscoveryProgress(progress.running(), progress.done(), progress.total(), progress.step(),
                     progress.started(), progress.finished(), findings);
         }
-        log.accept("discovery: meter " + unique.meterId() + " on " + unique.link() + " configured (" + pid + ")");
+        log.accept("discovery: meter " + unique.meterId() + " on " + unique.link() + " configured (" + where + ")");
         return unique.meterId();
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.console.internal;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import org.metergate.api.link.LinkService;
 import org.metergate.api.link.PortInfo;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,10 +52,15 @@ public class DiscoveryComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MeteringService metering;
 
+    /** Framework property naming the directory File Install applies to ConfigAdmin (conf/ in the gateway). */
+    static final String CONF_DIRECTORY_PROPERTY = "felix.fileinstall.dir";
+
     @Activate
-    public DiscoveryComponent(@Reference(service = LoggerFactory.class) Logger log) {
+    public DiscoveryComponent(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
+        String conf = context.getProperty(CONF_DIRECTORY_PROPERTY);
+        Path confDirectory = conf == null || conf.isBlank() ? null : Path.of(conf.strip());
         discovery = new Discovery(() -> links, () -> List.copyOf(probes), this::configuredLinks,
-                new MeterConfigurations(() -> configurationAdmin), ANSWER_TIMEOUT,
+                new MeterConfigurations(() -> configurationAdmin, confDirectory, Clock.systemUTC()), ANSWER_TIMEOUT,
                 Discovery.probeLimitFor(ANSWER_TIMEOUT), Clock.systemUTC(), line -> log.info("{}", line));
     }
 

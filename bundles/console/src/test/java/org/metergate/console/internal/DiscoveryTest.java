@@ -155,6 +155,43 @@ class DiscoveryTest {
     }
 
     @Test
+    void inTheGatewayAnAcceptedMeterBecomesAFileInConf() throws Exception {
+        startFleet(meter("m1", "55555555"));
+        Path conf = java.nio.file.Files.createDirectories(dir.resolve("conf"));
+        // a hand-written meter file already uses the proposed id; ConfigAdmin has not seen it yet
+        String proposedId = "MGSMGSIM55555555";
+        java.nio.file.Files.writeString(conf.resolve("org.metergate.iec62056.meter-kitchen.cfg"),
+                "meterId=" + proposedId + "\nlink=/dev/ttyUSB3\n");
+        ListedPorts links = new ListedPorts(List.of());
+        Discovery discovery = new Discovery(() -> links, () -> realProbes(links), Map::of,
+                new MeterConfigurations(() -> configAdmin.admin, conf, Clock.systemUTC()), ANSWER,
+                Discovery.probeLimitFor(ANSWER), Clock.systemUTC(), logged::add);
+        closing.add(discovery);
+        LinkAddress server = LinkAddress.tcp("127.0.0.1", fleet.tcpPort("m1"));
+        discovery.start(List.of(server));
+        assertThat(awaitFinished(discovery).findings().get(0).proposal().meterId()).isEqualTo(proposedId);
+
+        assertThat(discovery.accept(1)).isEqualTo(proposedId + "-2");
+
+        Path file = conf.resolve("org.metergate.iec62056.meter-" + proposedId + "-2.cfg");
+        java.util.Properties written = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(file)) {
+            written.load(in);
+        }
+        assertThat(written).containsEntry("meterId", proposedId + "-2").containsEntry("link", server.toString())
+                .containsEntry("initialBaud", "300").containsEntry("fixedBaud", "false")
+                .containsEntry("deviceAddress", "");
+        assertThat(java.nio.file.Files.readString(file)).startsWith("# IEC 62056-21 meter found by discovery on "
+                + server + " (MGS5MGSIM55555555), accepted ");
+        assertThat(configAdmin.configurations).isEmpty(); // File Install applies the file, not the console
+        try (var left = java.nio.file.Files.list(conf)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "org.metergate.iec62056.meter-kitchen.cfg", file.getFileName().toString());
+        }
+        assertThat(logged).contains("discovery: meter " + proposedId + "-2 on " + server + " configured (" + file + ")");
+    }
+
+    @Test
     void aLinkWithoutMeterCannotBeAcceptedAndNoConfigAdminIsExplained() throws Exception {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
             ListedPorts links = new ListedPorts(List.of());

@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.metergate.api.cosem.CosemMeter;
+import org.metergate.api.discovery.MeterProbe;
 import org.metergate.api.security.MeterKeys;
+import org.metergate.dlms.internal.DlmsProbe;
 import org.metergate.dlms.internal.EmbeddedDriver;
 
 /**
@@ -49,6 +51,15 @@ public final class DlmsDrivers {
         values.putAll(settings);
         return EmbeddedDriver.create(values, fixedKeys(meterId, authenticationKey, encryptionKey),
                 Objects.requireNonNull(dataDir, "dataDir"), Clock.systemUTC());
+    }
+
+    /**
+     * The discovery probe the bundle publishes as a {@link MeterProbe} service: an association of the public
+     * client that reads the meter's logical device name, serial number and invocation counter, and proposes its
+     * configuration.
+     */
+    public static MeterProbe probe() {
+        return new DlmsProbe();
     }
 
     /** The two keys of one meter, as the security bundle's {@link MeterKeys} service would give them. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.cosem.CosemMeter;
 import org.metergate.api.cosem.CosemSession;
+import org.metergate.api.discovery.MeterProposal;
+import org.metergate.api.link.LinkAddress;
 import org.metergate.api.meter.MeterReadout;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
@@ -58,6 +61,20 @@ class DlmsDriversTest {
         assertThat(readout.readings()).anySatisfy(r -> assertThat(r.obis().toString()).isEqualTo("1-0:1.8.0*255"));
         // invocation counters are kept under the data directory, as in the gateway
         assertThat(dataDir.resolve("dlms-counters")).isDirectory();
+    }
+
+    @Test
+    void theProbeMadeHereProposesTheSimulatedMetersConfiguration() throws Exception {
+        sim = DlmsSimulator.builder().count(1).seed(12).stateDir(stateDir)
+                .clock(SimClock.frozenAt(Instant.parse("2026-03-02T10:07:00Z"))).start();
+        DlmsMeter meter = sim.meters().get(0);
+
+        MeterProposal proposal = DlmsDrivers.probe().probe(LinkAddress.tcp("127.0.0.1", meter.wrapperPort()),
+                Duration.ofSeconds(3)).orElseThrow();
+
+        assertThat(proposal.protocol()).isEqualTo("DLMS/COSEM");
+        assertThat(proposal.factoryPid()).isEqualTo("org.metergate.dlms.meter");
+        assertThat(proposal.identification()).contains(meter.config().serial());
     }
 
     @Test

@@ -16,8 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.servlet.Servlet;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
+import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.meter.MeteringService;
 import org.metergate.api.outbox.Outbox;
+import org.metergate.api.security.DeviceCommissioning;
 import org.metergate.api.security.DeviceIdentity;
 import org.metergate.api.security.DeviceServerTls;
 import org.metergate.api.uplink.LinkCheck;
@@ -56,6 +58,7 @@ public class ConsoleComponent {
     private final DeviceIdentity identity;
     private final DeviceServerTls serverTls;
     private final LinkChecks linkChecks;
+    private final LiveSampler liveSampler;
     private final ServiceRegistration<Servlet> servlet;
     private ServiceRegistration<ConnectorFactory> connector;
     private boolean closed;
@@ -79,6 +82,14 @@ public class ConsoleComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile LinkCheck linkCheck;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DeviceCommissioning commissioning;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TokenLedger ledger;
 
     @Activate
     public ConsoleComponent(BundleContext context, ConsoleConfig config,
@@ -111,6 +122,8 @@ public class ConsoleComponent {
 
         boolean secure = !settings.developmentHttp();
         linkChecks = new LinkChecks(() -> linkCheck, clock);
+        LiveValues live = new LiveValues();
+        liveSampler = new LiveSampler(live, () -> metering, clock, log);
         StatusCollector status = new StatusCollector(clock,
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                 context.getBundle().getVersion().toString(), () -> identity, () -> metering, () -> outbox,
@@ -118,7 +131,9 @@ public class ConsoleComponent {
         ConsoleServlet pages = new ConsoleServlet(credentials,
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
                 new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status::collect,
-                secure, List.of(discoverySection(), new ConnectivitySection(linkChecks)));
+                secure, List.of(discoverySection(), new ConnectivitySection(linkChecks),
+                        new MeterSection(clock, () -> metering, () -> ledger, live),
+                        new CertificatesSection(clock, () -> identity, () -> serverTls, () -> commissioning)));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
         properties.put("osgi.http.whiteboard.servlet.name", "metergate-console");
@@ -168,6 +183,7 @@ public class ConsoleComponent {
     @Deactivate
     void deactivate() {
         linkChecks.close();
+        liveSampler.close();
         synchronized (this) {
             closed = true;
             if (connector != null) {

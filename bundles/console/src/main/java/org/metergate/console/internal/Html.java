@@ -50,7 +50,8 @@ final class Html {
         if (csrfToken != null) {
             html.append("<nav><a href=\"/\">Overview</a> <a href=\"/meters\">Meters</a> ")
                     .append("<a href=\"/discovery\">Ports and discovery</a> ")
-                    .append("<a href=\"/connectivity\">Connectivity</a></nav>")
+                    .append("<a href=\"/connectivity\">Connectivity</a> ")
+                    .append("<a href=\"/certificates\">Certificates</a></nav>")
                     .append("<form method=\"post\" action=\"/logout\" class=\"logout\">")
                     .append(hidden("csrf", csrfToken)).append("<button type=\"submit\">Log out</button></form>");
         }

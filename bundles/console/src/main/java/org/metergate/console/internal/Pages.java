@@ -81,7 +81,8 @@ final class Pages {
                     .append("<th>Last read</th><th>Last reading</th><th>Problem</th></tr></thead><tbody>");
             for (MeterStatus meter : status.meters()) {
                 body.append("<tr class=\"").append(escape(meter.state().name().toLowerCase(Locale.ROOT)))
-                        .append("\"><td>").append(escape(meter.meterId())).append("</td><td>")
+                        .append("\"><td><a href=\"").append(escape(MeterPages.path(meter.meterId())))
+                        .append("\">").append(escape(meter.meterId())).append("</a></td><td>")
                         .append(escape(meter.protocol())).append("</td><td>").append(escape(meter.link()))
                         .append("</td><td>").append(escape(Text.state(meter.state()))).append("</td><td>")
                         .append(escape(Text.time(meter.lastSuccess()))).append("</td><td>")

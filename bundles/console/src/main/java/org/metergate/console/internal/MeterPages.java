@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.console.internal;
+
+import static org.metergate.console.internal.Html.escape;
+
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.metergate.api.credit.Receipt;
+import org.metergate.api.ledger.LedgerEntry;
+import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.meter.MeterReadout;
+import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.meter.ObisCode;
+import org.metergate.api.meter.Reading;
+import org.metergate.console.internal.LiveValues.Series;
+
+/** One meter's page as HTML: state, last readout, plots of the last hour, credit, relay and tokens. */
+final class MeterPages {
+
+    /** Available credit of a prepaid DLMS meter (account, IC 111 attribute 5), as the metering bundle reads it. */
+    static final ObisCode CREDIT = ObisCode.parse("0-0:19.0.0.255");
+    /** Disconnect control output state: 1 = relay connected. */
+    static final ObisCode RELAY = ObisCode.parse("0-0:96.3.10.255");
+
+    /** A token with its receipts, oldest first. */
+    record TokenHistory(LedgerEntry entry, List<StoredReceipt> receipts) {
+    }
+
+    /**
+     * What the ledger says about this meter: its open tokens, the token asked for by id ({@code looked} null when
+     * none was asked or found, {@code lookupError} says why), or {@code unavailable} when the ledger cannot be read.
+     */
+    record Tokens(List<TokenHistory> open, TokenHistory looked, String asked, String lookupError,
+            String unavailable) {
+
+        Tokens(List<TokenHistory> open, TokenHistory looked, String asked, String lookupError) {
+            this(open, looked, asked, lookupError, null);
+        }
+
+        static Tokens unavailable(String why) {
+            return new Tokens(List.of(), null, "", null, why);
+        }
+    }
+
+    private MeterPages() {
+    }
+
+    static String path(String meterId) {
+        return MeterSection.PREFIX + URLEncoder.encode(meterId, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String meter(MeterStatus meter, MeterReadout readout, List<Series> live, Tokens tokens, Instant now,
+            String csrfToken) {
+        StringBuilder body = new StringBuilder();
+        body.append("<p><a href=\"/meters\">All meters</a></p><dl class=\"facts\">");
+        fact(body, "State", Text.state(meter.state()));
+        fact(body, "Protocol", meter.protocol());
+        fact(body, "Link", meter.link());
+        fact(body, "Last read", Text.time(meter.lastSuccess()));
+        fact(body, "Next read", Text.time(meter.nextPoll()));
+        if (meter.lastError() != null && !meter.lastError().isBlank()) {
+            fact(body, "Problem", meter.lastError() + (meter.consecutiveFailures() > 1
+                    ? " (" + meter.consecutiveFailures() + " failures in a row)" : ""));
+        }
+        body.append("</dl>");
+        Optional<Reading> credit = numeric(readout, CREDIT);
+        Optional<Reading> relay = numeric(readout, RELAY);
+        if (credit.isPresent() || relay.isPresent()) {
+            prepaid(body, credit, relay, readout);
+        }
+        lastReadout(body, readout);
+        plots(body, live, now);
+        if (credit.isPresent() || relay.isPresent() || !tokens.open().isEmpty() || tokens.looked() != null) {
+            tokens(body, meter.meterId(), tokens);
+        }
+        body.append("<p class=\"at\">As of ").append(escape(Text.time(now))).append("; this page reloads every ")
+                .append(MeterSection.REFRESH_SECONDS).append(" seconds.</p>");
+        return Html.page("Meter " + meter.meterId(), csrfToken, body.toString());
+    }
+
+    private static void prepaid(StringBuilder body, Optional<Reading> credit, Optional<Reading> relay,
+            MeterReadout readout) {
+        body.append("<h2>Prepaid</h2><dl class=\"facts prepaid\">");
+        credit.ifPresent(c -> fact(body, "Credit balance", c.scaledValue().toPlainString()
+                + (c.unit().isEmpty() ? "" : " " + c.unit())));
+        relay.ifPresent(r -> fact(body, "Relay", relay(r.scaledValue())));
+        fact(body, "Read", Text.time(readout.readAt()));
+        body.append("</dl>");
+    }
+
+    static String relay(BigDecimal outputState) {
+        if (outputState.compareTo(BigDecimal.ONE) == 0) {
+            return "connected (supply on)";
+        }
+        if (outputState.signum() == 0) {
+            return "disconnected (supply off)";
+        }
+        return "state " + outputState.toPlainString() + " (not 0 or 1: the meter reports something unexpected)";
+    }
+
+    private static void lastReadout(StringBuilder body, MeterReadout readout) {
+        body.append("<h2>Last reading</h2>");
+        if (readout == null || readout.readings().isEmpty()) {
+            body.append("<p>None yet: the meter has not been read successfully since the gateway started.</p>");
+            return;
+        }
+        body.append("<p>Read ").append(escape(Text.time(readout.readAt())));
+        if (readout.identification() != null && !readout.identification().isBlank()) {
+            body.append(", meter identification <code>").append(escape(readout.identification())).append("</code>");
+        }
+        body.append("</p><table class=\"readings\"><thead><tr><th>OBIS</th><th>Value</th><th>Unit</th>")
+                .append("<th>Status</th><th>Meter time</th></tr></thead><tbody>");
+        for (Reading r : readout.readings()) {
+            body.append("<tr><td>").append(escape(r.obis().toString())).append("</td><td>")
+                    .append(escape(r.isNumeric() ? r.scaledValue().toPlainString() : r.text())).append("</td><td>")
+                    .append(escape(r.unit())).append("</td><td>")
+                    .append(escape(r.status().name().toLowerCase(Locale.ROOT))).append("</td><td>")
+                    .append(escape(Text.time(r.timestamp()))).append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+    }
+
+    private static void plots(StringBuilder body, List<Series> live, Instant now) {
+        body.append("<h2>Live values, last hour</h2>");
+        if (live.isEmpty()) {
+            body.append("<p>No values yet: the plots fill as the meter is read (the console keeps the last hour in "
+                    + "memory; a restart starts them empty).</p>");
+            return;
+        }
+        body.append("<div class=\"plots\">");
+        for (Series series : live) {
+            body.append("<figure><figcaption>").append(escape(series.obis().toString())).append(": ")
+                    .append(escape(Plot.number(series.last().value())))
+                    .append(series.unit().isEmpty() ? "" : " " + escape(series.unit())).append(" (")
+                    .append(series.points().size()).append(series.points().size() == 1 ? " reading" : " readings")
+                    .append(")</figcaption>").append(Plot.svg(series, now, LiveValues.WINDOW)).append("</figure>");
+        }
+        body.append("</div>");
+    }
+
+    private static void tokens(StringBuilder body, String meterId, Tokens tokens) {
+        body.append("<h2>Credit tokens</h2>");
+        if (tokens.unavailable() != null) {
+            body.append("<p class=\"error\">").append(escape(tokens.unavailable())).append("</p>");
+            return;
+        }
+        body.append("<h3>Waiting for this meter</h3>");
+        if (tokens.open().isEmpty()) {
+            body.append("<p>None: every token received for this meter has been entered or has expired.</p>");
+        } else {
+            for (TokenHistory token : tokens.open()) {
+                token(body, token);
+            }
+        }
+        body.append("<h3>Look up a token</h3><form method=\"get\" action=\"").append(escape(path(meterId)))
+                .append("\"><label>Token id (jti) <input name=\"token\" value=\"").append(escape(tokens.asked()))
+                .append("\" autocomplete=\"off\"></label><button type=\"submit\">Show its receipts</button></form>");
+        body.append(Html.error(tokens.lookupError()));
+        if (tokens.looked() != null) {
+            token(body, tokens.looked());
+        }
+    }
+
+    private static void token(StringBuilder body, TokenHistory token) {
+        LedgerEntry e = token.entry();
+        body.append("<section class=\"token\"><h4>Token <code>").append(escape(e.tokenId())).append("</code></h4>")
+                .append("<dl class=\"facts\">");
+        fact(body, "Kind", e.kind());
+        fact(body, "Amount", money(e.amountMinor(), e.currency()));
+        fact(body, "Received", Text.time(e.acceptedAt()));
+        fact(body, "Valid until", Text.time(e.expiresAt()));
+        fact(body, "State", state(e) + (e.outcome() == null || e.outcome().isBlank() ? "" : ": " + e.outcome()));
+        body.append("</dl><table class=\"receipts\"><thead><tr><th>Time</th><th>Receipt</th><th>Detail</th>")
+                .append("<th>Balance</th><th>Sent to the head-end</th></tr></thead><tbody>");
+        for (StoredReceipt stored : token.receipts()) {
+            Receipt r = stored.receipt();
+            body.append("<tr><td>").append(escape(Text.time(r.at()))).append("</td><td>")
+                    .append(escape(r.stage().wireName())).append("</td><td>").append(escape(r.detail()))
+                    .append("</td><td>").append(r.balanceMinor() == null ? ""
+                            : escape(money(r.balanceMinor(), r.currency())))
+                    .append("</td><td>").append(stored.uplinked() ? "yes" : "waiting").append("</td></tr>");
+        }
+        body.append("</tbody></table></section>");
+    }
+
+    private static String state(LedgerEntry e) {
+        return switch (e.state()) {
+            case QUEUED -> "waiting for the meter";
+            case ENTERING -> "being entered into the meter";
+            case DONE -> "entered";
+            case EXPIRED -> "expired before the meter took it";
+        };
+    }
+
+    /** Minor units in the currency's own decimals (2 when the code is unknown). */
+    static String money(long minor, String currency) {
+        int digits = 2;
+        if (currency != null && !currency.isBlank()) {
+            try {
+                digits = Math.max(0, Currency.getInstance(currency.strip()).getDefaultFractionDigits());
+            } catch (IllegalArgumentException unknown) {
+                digits = 2;
+            }
+        }
+        return BigDecimal.valueOf(minor, digits).toPlainString()
+                + (currency == null || currency.isBlank() ? "" : " " + currency.strip());
+    }
+
+    private static Optional<Reading> numeric(MeterReadout readout, ObisCode obis) {
+        if (readout == null) {
+            return Optional.empty();
+        }
+        return readout.readings().stream().filter(r -> r.isNumeric() && r.obis().equals(obis)).findFirst();
+    }
+
+    private static void fact(StringBuilder body, String name, String value) {
+        body.append("<dt>").append(escape(name)).append("</dt><dd>").append(escape(value)).append("</dd>");
+    }
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package org.metergate.console.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.metergate.api.ledger.LedgerEntry;
+import org.metergate.api.ledger.LedgerException;
+import org.metergate.api.ledger.TokenLedger;
+import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.meter.MeteringService;
+
+/**
+ * One meter's page, {@code GET /meters/<meterId>}: its state, last readout, the plots of the last hour, for a
+ * prepaid meter its credit, relay and tokens (read from the token ledger, never changed here), and with
+ * {@code ?token=<id>} one token's receipts. The page reloads itself every {@value #REFRESH_SECONDS} s (HTTP
+ * {@code Refresh}, no script) to follow the live values.
+ */
+final class MeterSection implements ConsoleSection {
+
+    static final String PREFIX = "/meters/";
+    static final int REFRESH_SECONDS = 10;
+
+    private final Clock clock;
+    private final Supplier<MeteringService> metering;
+    private final Supplier<TokenLedger> ledger;
+    private final LiveValues live;
+
+    /** Each supplier returns null while that service is not running. */
+    MeterSection(Clock clock, Supplier<MeteringService> metering, Supplier<TokenLedger> ledger, LiveValues live) {
+        this.clock = clock;
+        this.metering = metering;
+        this.ledger = ledger;
+        this.live = live;
+    }
+
+    @Override
+    public boolean handles(String path) {
+        return path.startsWith(PREFIX) && path.length() > PREFIX.length();
+    }
+
+    @Override
+    public void get(String path, String csrfToken, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String meterId = path.substring(PREFIX.length());
+        MeteringService service = metering.get();
+        if (service == null) {
+            ConsoleServlet.page(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.message("Meter "
+                    + meterId, "Metering is not running: no meter is read. Check conf/org.metergate.metering.cfg "
+                            + "and the log."));
+            return;
+        }
+        Optional<MeterStatus> meter = service.meter(meterId);
+        if (meter.isEmpty()) {
+            ConsoleServlet.page(response, HttpServletResponse.SC_NOT_FOUND, Pages.message("Not found",
+                    "No meter '" + meterId + "' is configured; the Meters page lists those that are."));
+            return;
+        }
+        Instant now = clock.instant();
+        service.lastReadout(meterId).ifPresent(readout -> live.record(readout, now));
+        MeterPages.Tokens tokens = tokens(meterId, request.getParameter("token"));
+        response.setHeader("Refresh", Integer.toString(REFRESH_SECONDS));
+        ConsoleServlet.page(response, HttpServletResponse.SC_OK, MeterPages.meter(meter.get(),
+                service.lastReadout(meterId).orElse(null), live.series(meterId, now), tokens, now, csrfToken));
+    }
+
+    @Override
+    public void post(String path, String csrfToken, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        response.setHeader("Allow", "GET");
+        ConsoleServlet.page(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                Pages.message("Not allowed", "The meter page only shows; it changes nothing."));
+    }
+
+    private MeterPages.Tokens tokens(String meterId, String asked) {
+        TokenLedger tokenLedger = ledger.get();
+        if (tokenLedger == null) {
+            return MeterPages.Tokens.unavailable("The token ledger is not running (store or prepay bundle); the "
+                    + "log says why.");
+        }
+        try {
+            List<LedgerEntry> open = tokenLedger.open().stream().filter(e -> e.meterId().equals(meterId)).toList();
+            List<MeterPages.TokenHistory> history = open.stream()
+                    .map(e -> new MeterPages.TokenHistory(e, tokenLedger.receipts(e.tokenId()))).toList();
+            if (asked == null || asked.isBlank()) {
+                return new MeterPages.Tokens(history, null, "", null);
+            }
+            String tokenId = asked.strip();
+            Optional<LedgerEntry> found = tokenLedger.find(tokenId);
+            if (found.isEmpty()) {
+                return new MeterPages.Tokens(history, null, tokenId, "No token '" + tokenId + "' is in the ledger "
+                        + "(never received, rejected before it was recorded, or pruned after it expired).");
+            }
+            if (!found.get().meterId().equals(meterId)) {
+                return new MeterPages.Tokens(history, null, tokenId, "Token '" + tokenId + "' is for meter '"
+                        + found.get().meterId() + "', not this one.");
+            }
+            return new MeterPages.Tokens(history,
+                    new MeterPages.TokenHistory(found.get(), tokenLedger.receipts(tokenId)), tokenId, null);
+        } catch (LedgerException e) {
+            return MeterPages.Tokens.unavailable("The token ledger cannot be read: " + e.getMessage());
+        }
+    }
+}

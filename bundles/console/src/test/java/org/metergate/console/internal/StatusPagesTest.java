@@ -161,7 +161,8 @@ class StatusPagesTest {
         GatewayStatus status = new StatusCollector(clock, NOW, "0.1.0", Uncommissioned::new, Metering::new,
                 FixedOutbox::new, () -> null).collect();
         String html = Pages.meters(status, "t");
-        assertThat(html).contains("<td>m1</td>").contains("<td>online</td>")
+        assertThat(html).contains("<td><a href=\"/meters/m1\">m1</a></td>").contains("<td>online</td>")
+                .contains("<a href=\"/meters/m2%3Cb%3E\">m2&lt;b&gt;</a>")
                 .contains("1-0:1.8.0*255 = 1234.567 kWh").contains("<td>unreachable</td>")
                 .contains("tr class=\"unreachable\"").contains("none yet")
                 .contains("&lt;script&gt;").doesNotContain("<script>");

@@ -2,7 +2,6 @@
 package org.metergate.distro;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -22,6 +20,8 @@ import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
+import org.metergate.store.embedded.EmbeddedStore;
+import org.metergate.store.embedded.Stores;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteJDBCLoader;
 
@@ -30,13 +30,13 @@ import org.sqlite.SQLiteJDBCLoader;
  * it ever accepted.
  *
  * <p>The database files are copied first and the copy is opened with the shipped store's own code (the
- * same jar as in {@code bundle/}), so the snapshot reads exactly what the gateway would read at its next
- * start, whatever the table layout or payload encoding, and the gateway's own files stay untouched: after
- * a {@code kill -9} the gateway itself must recover its write-ahead log.
+ * same jar as in {@code bundle/}, through its embedding factory {@code Stores}), so the snapshot reads
+ * exactly what the gateway would read at its next start, whatever the table layout or payload encoding,
+ * and the gateway's own files stay untouched: after a {@code kill -9} the gateway itself must recover its
+ * write-ahead log.
  */
 record OutboxSnapshot(List<OutboxMessage> waiting, long accepted) {
 
-    private static final String STORE = "org.metergate.store.internal.";
     private static final int MAX_MESSAGES = 1_000_000;
 
     /**
@@ -58,15 +58,13 @@ record OutboxSnapshot(List<OutboxMessage> waiting, long accepted) {
                 throw new AssertionError("no outbox database at " + database);
             }
             List<OutboxMessage> waiting;
-            Outbox outbox = openWithStoreCode(copy);
-            try {
+            try (EmbeddedStore store = Stores.sqlite(copy)) {
+                Outbox outbox = store.outbox();
                 waiting = outbox.oldest(EnumSet.allOf(MessageKind.class), MAX_MESSAGES);
                 OutboxStats stats = outbox.stats();
                 if (stats.lastError() != null || !Files.exists(copy)) {
                     throw new AssertionError("the store could not read a copy of " + database + ": " + stats.lastError());
                 }
-            } finally {
-                ((AutoCloseable) outbox).close();
             }
             return new OutboxSnapshot(waiting, lastSequence(copy));
         } finally {
@@ -83,16 +81,6 @@ record OutboxSnapshot(List<OutboxMessage> waiting, long accepted) {
 
     int size() {
         return waiting.size();
-    }
-
-    /** The store keeps its classes internal; its factory is reached reflectively, with default settings. */
-    private static Outbox openWithStoreCode(Path file) throws Exception {
-        Class<?> settingsType = Class.forName(STORE + "SqliteOutbox$Settings");
-        Method defaults = settingsType.getDeclaredMethod("defaults", Path.class);
-        defaults.setAccessible(true);
-        Method open = Class.forName(STORE + "SqliteOutbox").getDeclaredMethod("open", settingsType, Clock.class);
-        open.setAccessible(true);
-        return (Outbox) open.invoke(null, defaults.invoke(null, file), Clock.systemUTC());
     }
 
     /** AUTOINCREMENT never reuses a sequence: the highest one given is the number of messages ever accepted. */

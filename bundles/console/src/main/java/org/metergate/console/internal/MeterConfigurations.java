@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -109,10 +110,17 @@ final class MeterConfigurations {
         for (Map.Entry<String, Object> e : proposal.settings().entrySet()) {
             text.append(e.getKey()).append('=').append(propertyValue(e.getKey(), e.getValue())).append('\n');
         }
-        Files.createDirectories(confDirectory);
         // File Install watches *.cfg only: the temporary name is never read half-written
         Path temporary = confDirectory.resolve(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(confDirectory);
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        } catch (FileSystemException e) {
+            throw new IllegalStateException("the gateway cannot write to " + confDirectory + " (" + e.getMessage()
+                    + "); with the Debian package conf/ is /etc/metergate, which the service may only read. Save "
+                    + "the settings shown, one key=value per line, as root in " + file
+                    + " and the meter starts within a second", e);
+        }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         return file.toString();
     }

@@ -14,8 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
@@ -55,12 +58,9 @@ class DiscoveryOsgiTest {
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // the API classes are shared with the test (versions as in each package-info.java of bundles/api)
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.3.0,"
-                + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
-                + "org.metergate.api.ledger;version=1.0.0,org.metergate.api.credit;version=1.0.0,"
-                + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.link;version=1.0.0,"
-                + "org.metergate.api.discovery;version=1.0.0");
+        // the API classes are shared with the test: every API package the bundle imports, at the version it asks for
+        Path bundle = bundleJar();
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiPackagesImportedBy(bundle));
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());
         // as etc/config.properties of the distribution: File Install applies conf/ to ConfigAdmin
         Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -87,7 +87,7 @@ class DiscoveryOsgiTest {
             ListedPorts links = new ListedPorts(List.of());
             ctx.registerService(LinkService.class, links, null);
             ctx.registerService(MeterProbe.class, new Iec21Probe(links), null);
-            Bundle console = ctx.installBundle(bundleJar().toUri().toString());
+            Bundle console = ctx.installBundle(bundle.toUri().toString());
             console.start();
             assertThat(console.getState()).isEqualTo(Bundle.ACTIVE);
 
@@ -168,6 +168,21 @@ class DiscoveryOsgiTest {
         Method properties = found[0].getClass().getMethod("getProperties");
         properties.setAccessible(true);
         return (Dictionary<?, ?>) properties.invoke(found[0]);
+    }
+
+    private static String apiPackagesImportedBy(Path bundle) throws Exception {
+        String imports;
+        try (JarFile jar = new JarFile(bundle.toFile())) {
+            imports = jar.getManifest().getMainAttributes().getValue(Constants.IMPORT_PACKAGE);
+        }
+        Matcher m = Pattern.compile("(org\\.metergate\\.api\\.[a-z]+);version=\"\\[([0-9.]+),").matcher(imports);
+        List<String> packages = new ArrayList<>();
+        while (m.find()) {
+            packages.add(m.group(1) + ";version=" + m.group(2));
+        }
+        assertThat(packages).as("API packages imported by the console").contains(
+                "org.metergate.api.discovery;version=1.0", "org.metergate.api.link;version=1.0");
+        return String.join(",", packages);
     }
 
     private static Path jarOf(String className) throws Exception {

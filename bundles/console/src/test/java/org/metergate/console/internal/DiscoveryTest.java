@@ -192,6 +192,26 @@ class DiscoveryTest {
     }
 
     @Test
+    void aConfDirectoryTheGatewayCannotWriteIsExplained() throws Exception {
+        startFleet(meter("m1", "66666666"));
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("conf"), "a file where conf/ should be");
+        ListedPorts links = new ListedPorts(List.of());
+        Discovery discovery = new Discovery(() -> links, () -> realProbes(links), Map::of,
+                new MeterConfigurations(() -> configAdmin.admin, notADirectory, Clock.systemUTC()), ANSWER,
+                Discovery.probeLimitFor(ANSWER), Clock.systemUTC(), logged::add);
+        closing.add(discovery);
+        discovery.start(List.of(LinkAddress.tcp("127.0.0.1", fleet.tcpPort("m1"))));
+        awaitFinished(discovery);
+
+        assertThatThrownBy(() -> discovery.accept(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the gateway cannot write to " + notADirectory)
+                .hasMessageContaining("as root in " + notADirectory.resolve(
+                        "org.metergate.iec62056.meter-MGSMGSIM66666666.cfg"));
+        assertThat(discovery.progress().findings().get(0).acceptedAs()).isNull();
+        assertThat(configAdmin.configurations).isEmpty();
+    }
+
+    @Test
     void aLinkWithoutMeterCannotBeAcceptedAndNoConfigAdminIsExplained() throws Exception {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
             ListedPorts links = new ListedPorts(List.of());

@@ -6,13 +6,16 @@ import org.metergate.api.uplink.UplinkState;
 import org.metergate.api.uplink.UplinkStatus;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * Publishes the link's state as the API's {@link Uplink} service for status pages (the technician console). It
  * exists exactly while {@link HeadendComponent} does, so "no Uplink service" still means "no link configured".
  */
-@Component(service = Uplink.class)
+// configured by the link's own PID: without a link configuration there is no component to wait for it
+@Component(service = Uplink.class, configurationPid = HeadendComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class UplinkPublisher implements Uplink {
 
     private final HeadendComponent headend;

@@ -167,7 +167,7 @@ class DebianPackageIT {
         assertThat(unit.value("Service", "MemoryMax")).matches("[0-9]+M");
         assertThat(unit.value("Service", "NoNewPrivileges")).isEqualTo("yes");
         assertThat(unit.value("Service", "ProtectSystem")).isEqualTo("strict");
-        assertThat(unit.values("Service", "ReadWritePaths")).containsExactly("/var/lib/metergate");
+        assertThat(unit.values("Service", "ReadWritePaths")).containsExactly("/var/lib/metergate /etc/metergate");
         assertThat(unit.value("Service", "ProtectHome")).isEqualTo("yes");
         assertThat(unit.value("Service", "PrivateTmp")).isEqualTo("yes");
         assertThat(unit.section("Service")).as("serial ports must stay reachable").doesNotContainKey("PrivateDevices");
@@ -262,7 +262,7 @@ class DebianPackageIT {
             assertThat(groups.trim().split("\\s+")).as("groups of metergate").contains("dialout");
         }
         assertOwnership(DATA, "metergate", "metergate", "rwxr-x---");
-        assertOwnership(CONF, "root", "metergate", "rwxr-x---");
+        assertOwnership(CONF, "root", "metergate", "rwxrwx---");
         assertOwnership(CONF.resolve("org.metergate.log.cfg"), "root", "root", "rw-r--r--");
         assertOwnership(HOME.resolve("bin/metergate"), "root", "root", "rwxr-xr-x");
         assertThat(Files.readSymbolicLink(HOME.resolve("conf"))).isEqualTo(CONF);

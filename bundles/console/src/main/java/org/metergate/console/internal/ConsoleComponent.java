@@ -22,6 +22,7 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.security.DeviceCommissioning;
 import org.metergate.api.security.DeviceIdentity;
 import org.metergate.api.security.DeviceServerTls;
+import org.metergate.api.state.MeterStateStore;
 import org.metergate.api.uplink.LinkCheck;
 import org.metergate.api.uplink.Uplink;
 import org.osgi.framework.BundleContext;
@@ -91,6 +92,10 @@ public class ConsoleComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TokenLedger ledger;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MeterStateStore meterState;
+
     @Activate
     public ConsoleComponent(BundleContext context, ConsoleConfig config,
             @Reference(service = LoggerFactory.class) Logger log,
@@ -132,7 +137,7 @@ public class ConsoleComponent {
                 new Sessions(clock, random, settings.sessionIdle(), settings.sessionMax()),
                 new LoginThrottle(clock, settings.failuresBeforeLockout(), settings.lockout()), status::collect,
                 secure, List.of(discoverySection(), new ConnectivitySection(linkChecks),
-                        new MeterSection(clock, () -> metering, () -> ledger, live),
+                        new MeterSection(clock, () -> metering, () -> ledger, () -> meterState, live),
                         new CertificatesSection(clock, () -> identity, () -> serverTls, () -> commissioning)));
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", "/*");

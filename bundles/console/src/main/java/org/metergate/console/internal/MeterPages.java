@@ -4,12 +4,16 @@ package org.metergate.console.internal;
 import static org.metergate.console.internal.Html.escape;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.metergate.api.credit.Receipt;
@@ -28,6 +32,11 @@ final class MeterPages {
     static final ObisCode CREDIT = ObisCode.parse("0-0:19.0.0.255");
     /** Disconnect control output state: 1 = relay connected. */
     static final ObisCode RELAY = ObisCode.parse("0-0:96.3.10.255");
+
+    // keys of the metering bundle's per-meter state (MeterStateStore), as it writes them for DLMS meters
+    static final String DAILY_DAY = "daily.day";
+    static final String DAILY_CONSUMPTION = "daily.consumption";
+    static final String CLOCK_DRIFT = "clock.drift";
 
     /** A token with its receipts, oldest first. */
     record TokenHistory(LedgerEntry entry, List<StoredReceipt> receipts) {
@@ -56,8 +65,8 @@ final class MeterPages {
         return MeterSection.PREFIX + URLEncoder.encode(meterId, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    static String meter(MeterStatus meter, MeterReadout readout, List<Series> live, Tokens tokens, Instant now,
-            String csrfToken) {
+    static String meter(MeterStatus meter, MeterReadout readout, Map<String, String> stored, List<Series> live,
+            Tokens tokens, Instant now, String csrfToken) {
         StringBuilder body = new StringBuilder();
         body.append("<p><a href=\"/meters\">All meters</a></p><dl class=\"facts\">");
         fact(body, "State", Text.state(meter.state()));
@@ -68,6 +77,11 @@ final class MeterPages {
         if (meter.lastError() != null && !meter.lastError().isBlank()) {
             fact(body, "Problem", meter.lastError() + (meter.consecutiveFailures() > 1
                     ? " (" + meter.consecutiveFailures() + " failures in a row)" : ""));
+        }
+        daily(stored).ifPresent(used -> fact(body, "Last full day", used));
+        if ("high".equals(stored.get(CLOCK_DRIFT))) {
+            fact(body, "Meter clock", "off by more than the allowed drift: its readings are marked clock-uncertain "
+                    + "until the meter clock is set");
         }
         body.append("</dl>");
         Optional<Reading> credit = numeric(readout, CREDIT);
@@ -93,6 +107,25 @@ final class MeterPages {
         relay.ifPresent(r -> fact(body, "Relay", relay(r.scaledValue())));
         fact(body, "Read", Text.time(readout.readAt()));
         body.append("</dl>");
+    }
+
+    /** "used 7.415 kWh on 2026-02-28" from the stored daily values; empty until a day is complete. */
+    static Optional<String> daily(Map<String, String> stored) {
+        String day = stored.get(DAILY_DAY);
+        String consumption = stored.get(DAILY_CONSUMPTION);
+        if (day == null || consumption == null || consumption.isBlank()) {
+            return Optional.empty();
+        }
+        String[] valueAndUnit = consumption.strip().split(" ", 2);
+        String unit = valueAndUnit.length > 1 ? valueAndUnit[1] : "";
+        try {
+            BigDecimal value = new BigDecimal(valueAndUnit[0]);
+            String used = "Wh".equals(unit) ? value.movePointLeft(3).setScale(3, RoundingMode.HALF_UP).toPlainString()
+                    + " kWh" : value.toPlainString() + (unit.isEmpty() ? "" : " " + unit);
+            return Optional.of("used " + used + " on " + LocalDate.parse(day).minusDays(1));
+        } catch (NumberFormatException | DateTimeException e) {
+            return Optional.of("daily consumption '" + consumption + "' of " + day + " is unreadable");
+        }
     }
 
     static String relay(BigDecimal outputState) {

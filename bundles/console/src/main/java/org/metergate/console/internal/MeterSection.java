@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,6 +17,8 @@ import org.metergate.api.ledger.LedgerException;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
+import org.metergate.api.outbox.OutboxException;
+import org.metergate.api.state.MeterStateStore;
 
 /**
  * One meter's page, {@code GET /meters/<meterId>}: its state, last readout, the plots of the last hour, for a
@@ -31,13 +34,16 @@ final class MeterSection implements ConsoleSection {
     private final Clock clock;
     private final Supplier<MeteringService> metering;
     private final Supplier<TokenLedger> ledger;
+    private final Supplier<MeterStateStore> stored;
     private final LiveValues live;
 
     /** Each supplier returns null while that service is not running. */
-    MeterSection(Clock clock, Supplier<MeteringService> metering, Supplier<TokenLedger> ledger, LiveValues live) {
+    MeterSection(Clock clock, Supplier<MeteringService> metering, Supplier<TokenLedger> ledger,
+            Supplier<MeterStateStore> stored, LiveValues live) {
         this.clock = clock;
         this.metering = metering;
         this.ledger = ledger;
+        this.stored = stored;
         this.live = live;
     }
 
@@ -68,7 +74,8 @@ final class MeterSection implements ConsoleSection {
         MeterPages.Tokens tokens = tokens(meterId, request.getParameter("token"));
         response.setHeader("Refresh", Integer.toString(REFRESH_SECONDS));
         ConsoleServlet.page(response, HttpServletResponse.SC_OK, MeterPages.meter(meter.get(),
-                service.lastReadout(meterId).orElse(null), live.series(meterId, now), tokens, now, csrfToken));
+                service.lastReadout(meterId).orElse(null), storedState(meterId), live.series(meterId, now), tokens,
+                now, csrfToken));
     }
 
     @Override
@@ -77,6 +84,19 @@ final class MeterSection implements ConsoleSection {
         response.setHeader("Allow", "GET");
         ConsoleServlet.page(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                 Pages.message("Not allowed", "The meter page only shows; it changes nothing."));
+    }
+
+    /** What metering keeps about the meter next to the outbox (daily consumption, clock drift); empty if unknown. */
+    private Map<String, String> storedState(String meterId) {
+        MeterStateStore store = stored.get();
+        if (store == null) {
+            return Map.of();
+        }
+        try {
+            return store.state(meterId);
+        } catch (OutboxException e) {
+            return Map.of(); // the overview reports the store's problems
+        }
     }
 
     private MeterPages.Tokens tokens(String meterId, String asked) {

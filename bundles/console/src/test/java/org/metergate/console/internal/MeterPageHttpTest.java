@@ -33,12 +33,13 @@ import org.metergate.api.meter.MeteringService;
 import org.metergate.api.meter.ObisCode;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.meter.ReadingStatus;
+import org.metergate.store.embedded.EmbeddedStore;
 import org.metergate.store.embedded.Stores;
 
 /**
  * A prepaid meter's page over HTTPS: last reading, the plot of the readouts the console sampled in the last hour (one
- * polyline point per readout), credit and relay from the readout, the tokens from the store's real in-memory token
- * ledger with their receipts. Time is a fixed clock moved by the test.
+ * polyline point per readout), credit and relay from the readout, the daily consumption and clock drift the metering
+ * bundle stored, the tokens with their receipts, all from the store's real in-memory store and token ledger. Time is a fixed clock moved by the test.
  */
 @Timeout(60)
 class MeterPageHttpTest {
@@ -51,7 +52,8 @@ class MeterPageHttpTest {
 
     private final MutableClock clock = new MutableClock(START);
     private final Metering metering = new Metering();
-    private final TokenLedger ledger = Stores.memoryTokenLedger();
+    private final EmbeddedStore store = Stores.memory();
+    private final TokenLedger ledger = store.tokenLedger();
     private final LiveValues live = new LiveValues();
     private PinnedConsole console;
 
@@ -86,6 +88,7 @@ class MeterPageHttpTest {
         if (console != null) {
             console.close();
         }
+        store.close();
     }
 
     private void readout(Instant at, String powerKw, long creditCents, int relay) {
@@ -102,7 +105,7 @@ class MeterPageHttpTest {
 
     @Test
     void showsTheValuesThePlotCreditRelayAndTokens() throws Exception {
-        console = new PinnedConsole(temp, List.of(new MeterSection(clock, () -> metering, () -> ledger, live)));
+        console = new PinnedConsole(temp, List.of(new MeterSection(clock, () -> metering, () -> ledger, store::meterState, live)));
         assertThat(console.browserPinning(console.identity.serverCertificate()).get("/meters/prepaid-1")
                 .statusCode()).isEqualTo(303);
 
@@ -129,6 +132,10 @@ class MeterPageHttpTest {
         ledger.record(elsewhere, new Receipt("tok-other", "other-meter", ReceiptStage.ACCEPTED, null, null, null,
                 accepted));
 
+        // as the metering bundle stores them after the first read past midnight and a clock check
+        store.meterState().appendWithState("prepaid-1", List.of(), Map.of(MeterPages.DAILY_DAY, "2026-03-01",
+                MeterPages.DAILY_CONSUMPTION, "7415 Wh", MeterPages.CLOCK_DRIFT, "high"));
+
         Browser browser = console.loggedIn();
         HttpResponse<String> page = browser.get("/meters/prepaid-1");
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
@@ -137,7 +144,9 @@ class MeterPageHttpTest {
         assertThat(html).contains("<h1>Meter prepaid-1</h1>").contains("online").contains("tcp://127.0.0.1:4059")
                 .contains("<td>1-0:1.7.0*255</td><td>2.0</td><td>kW</td>").contains("SIM0001");
         assertThat(html).contains("<dt>Credit balance</dt><dd>0.00 EUR</dd>")
-                .contains("<dt>Relay</dt><dd>disconnected (supply off)</dd>");
+                .contains("<dt>Relay</dt><dd>disconnected (supply off)</dd>")
+                .contains("<dt>Last full day</dt><dd>used 7.415 kWh on 2026-02-28</dd>")
+                .contains("<dt>Meter clock</dt><dd>off by more than the allowed drift");
 
         // three readouts in the last hour: 15, 30 and 45 minutes of the 60 (x from 70 to 599), 1.5 kW lowest
         // (bottom, y 120) and 3.0 kW highest (top, y 10)
@@ -166,10 +175,10 @@ class MeterPageHttpTest {
 
     @Test
     void aMeterWithoutCreditOrTokensShowsNoPrepaidPart() throws Exception {
-        console = new PinnedConsole(temp, List.of(new MeterSection(clock, () -> metering, () -> ledger, live)));
+        console = new PinnedConsole(temp, List.of(new MeterSection(clock, () -> metering, () -> ledger, store::meterState, live)));
         Browser browser = console.loggedIn();
         assertThat(browser.get("/meters/prepaid-1").body()).contains("None yet").contains("No values yet")
-                .doesNotContain("Credit balance").doesNotContain("<svg");
+                .doesNotContain("Credit balance").doesNotContain("<svg").doesNotContain("Last full day");
     }
 
     private static List<String> polyline(String html, String obis) {

@@ -56,6 +56,7 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.3.0,"
                 + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
                 + "org.metergate.api.ledger;version=1.0.0,org.metergate.api.credit;version=1.0.0,"
+                + "org.metergate.api.state;version=1.0.0,"
                 + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.discovery;version=1.0.0,"
                 + "org.metergate.api.link;version=1.0.0");
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.simulator.dlms;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,6 +14,7 @@ public final class DlmsFaults {
     private volatile boolean noAnswer;
     private volatile boolean refuseAssociation;
     private volatile boolean wrongKeys;
+    private volatile long answerDelayNanos;
     private final Runnable keysChanged;
 
     DlmsFaults(Runnable keysChanged) {
@@ -50,12 +52,25 @@ public final class DlmsFaults {
         return this;
     }
 
+    /**
+     * Holds every frame the meter sends for {@code delay} before it goes out, as a meter with a slow reaction
+     * time; the request is already processed when its answer waits. Zero (the default) answers at once.
+     */
+    public DlmsFaults answerDelay(Duration delay) {
+        if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("answer delay must be 0..1 min, got " + delay);
+        }
+        this.answerDelayNanos = delay.toNanos();
+        return this;
+    }
+
     /** Clears every fault. */
     public DlmsFaults clear() {
         framesToCorrupt.set(0);
         framesToDrop.set(0);
         noAnswer = false;
         refuseAssociation = false;
+        answerDelayNanos = 0;
         if (wrongKeys) {
             wrongKeys(false);
         }
@@ -68,6 +83,10 @@ public final class DlmsFaults {
 
     boolean takeDropFrame() {
         return framesToDrop.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    long answerDelayNanos() {
+        return answerDelayNanos;
     }
 
     boolean noAnswer() {

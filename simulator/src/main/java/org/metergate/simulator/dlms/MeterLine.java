@@ -146,6 +146,15 @@ final class MeterLine implements StreamAccessor {
             if (faults.noAnswer() || faults.takeDropFrame()) {
                 return;
             }
+            long delay = faults.answerDelayNanos();
+            if (delay > 0) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("answer delay interrupted");
+                }
+            }
             byte[] frame = java.util.Arrays.copyOfRange(b, off, off + len);
             if (len > 3 && faults.takeCorruptFrame()) {
                 // HDLC: the FCS sits in the two octets before the closing flag

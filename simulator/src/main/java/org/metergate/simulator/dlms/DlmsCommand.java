@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,6 +82,15 @@ public final class DlmsCommand implements Callable<Integer> {
             description = "credit of a new meter, minor units (default ${DEFAULT-VALUE})")
     long initialCredit;
 
+    @Option(names = "--low-credit", defaultValue = "500",
+            description = "low credit threshold of a new meter, minor units (default ${DEFAULT-VALUE})")
+    long lowCredit;
+
+    @Option(names = "--zone", defaultValue = "Z",
+            description = "meter local time as an offset from UTC, e.g. +02:00 (tariff hours, daily load shape, "
+                    + "friendly-credit window; default ${DEFAULT-VALUE})")
+    String zone;
+
     @Option(names = "--control-mode", defaultValue = "6",
             description = "disconnect control mode 0..6 (default ${DEFAULT-VALUE})")
     int controlMode;
@@ -132,6 +143,10 @@ public final class DlmsCommand implements Callable<Integer> {
         try {
             FriendlyCreditPolicy friendly = FriendlyCreditPolicy.parse(friendlyWindow, friendlyDays);
             InetAddress address = InetAddress.getByName(bind);
+            if (lowCredit < 0) {
+                throw new IllegalArgumentException("--low-credit must be >= 0 minor units, got " + lowCredit);
+            }
+            ZoneOffset offset = zoneOffset();
             DlmsMeterConfig.Builder probe = DlmsMeterConfig.builder("1").tariffMinorPerKwh(tariff)
                     .controlMode(controlMode).friendlyCredit(friendly);
             probe.build();
@@ -152,9 +167,19 @@ public final class DlmsCommand implements Callable<Integer> {
             return DlmsSimulator.builder().count(count).basePort(basePort).seed(seed).speedUp(speedUp)
                     .stateDir(stateDir).hdlc(hdlc).pty(pty).bindAddress(address)
                     .configure(c -> c.acceptTestTokens(testTokens).tokenVerifier(verifier).tariffMinorPerKwh(tariff)
-                            .initialCreditMinor(initialCredit).controlMode(controlMode).friendlyCredit(friendly));
+                            .initialCreditMinor(initialCredit).lowCreditThresholdMinor(lowCredit).zone(offset)
+                            .controlMode(controlMode).friendlyCredit(friendly));
         } catch (IllegalArgumentException | UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private ZoneOffset zoneOffset() {
+        try {
+            return ZoneOffset.of(zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone must be an offset from UTC such as +02:00, -05:00 or Z, got '"
+                    + zone + "'", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,25 @@ class DlmsCommandTest {
         assertThat(err.toString()).contains("must look like 18:00-08:00");
         assertThat(run("dlms", "--count", "0", "--state-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("meter count must be 1..1000");
+        assertThat(run("dlms", "--low-credit", "-1", "--state-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--low-credit must be >= 0 minor units, got -1");
+        assertThat(run("dlms", "--zone", "Europe/Nowhere", "--state-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--zone must be an offset from UTC", "got 'Europe/Nowhere'");
+    }
+
+    @Test
+    void credit_threshold_and_zone_options_reach_every_meter() throws Exception {
+        DlmsCommand command = new DlmsCommand();
+        new CommandLine(command).parseArgs("--count", "2", "--base-port", "0", "--state-dir", dir.toString(),
+                "--initial-credit", "800", "--low-credit", "450", "--zone", "+05:30", "--tariff", "1000");
+        try (DlmsSimulator simulator = command.configuredBuilder().start()) {
+            assertThat(simulator.meters()).hasSize(2).allSatisfy(meter -> {
+                assertThat(meter.config().zone()).isEqualTo(ZoneOffset.ofHoursMinutes(5, 30));
+                assertThat(meter.config().tariffMinorPerKwh()).isEqualTo(1000);
+                assertThat(meter.firmware().lowCreditThresholdMinor()).isEqualTo(450);
+                assertThat(meter.firmware().availableCreditMinor()).isLessThanOrEqualTo(800);
+            });
+        }
     }
 
     @Test

@@ -128,7 +128,6 @@ public class ConsoleComponent {
         boolean secure = !settings.developmentHttp();
         linkChecks = new LinkChecks(() -> linkCheck, clock);
         LiveValues live = new LiveValues();
-        liveSampler = new LiveSampler(live, () -> metering, clock, log);
         StatusCollector status = new StatusCollector(clock,
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                 context.getBundle().getVersion().toString(), () -> identity, () -> metering, () -> outbox,
@@ -143,6 +142,8 @@ public class ConsoleComponent {
         properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
         properties.put("osgi.http.whiteboard.servlet.name", "metergate-console");
         servlet = context.registerService(Servlet.class, pages, properties);
+        // started once settings, files and the servlet are in place, so a refused activation leaves no thread
+        liveSampler = new LiveSampler(live, () -> metering, clock, log);
 
         if (settings.developmentHttp()) {
             log.warn("console in DEVELOPMENT mode: plain HTTP without TLS on http://{}:{}/ only; never use "

@@ -2,6 +2,7 @@
 package org.metergate.headend;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.testing.FuzzingRun;
 
 /** The downlink fuzz target: saved inputs, then a short fuzzing run (see {@link FuzzingRun}). */
 class DownlinkFuzzingTest {

@@ -4,9 +4,7 @@ package org.metergate.headend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.metergate.headend.LinkFixture.eventually;
 
-import java.io.OutputStream;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -14,10 +12,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -30,6 +24,7 @@ import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.Retention;
 import org.metergate.api.security.DeviceIdentity;
+import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -69,9 +64,10 @@ class OsgiSmokeTest {
                         "org.osgi.service.component.ComponentContext", "org.osgi.service.log.LoggerFactory",
                         "org.apache.felix.log.Activator", "org.apache.felix.cm.impl.ConfigurationManager",
                         "org.apache.felix.scr.impl.Activator", "com.google.gson.Gson")) {
-                    ctx.installBundle(jarOf(marker).toUri().toString());
+                    ctx.installBundle(FelixFramework.jarOf(marker).toUri().toString());
                 }
-                Bundle headend = ctx.installBundle(bundleJar().toUri().toString());
+                Bundle headend = ctx.installBundle(
+                        FelixFramework.bundleJar(dir, "metergate-headend.jar").toUri().toString());
                 for (Bundle b : ctx.getBundles()) {
                     b.start();
                 }
@@ -138,31 +134,5 @@ class OsgiSmokeTest {
         } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path jarOf(String className) throws Exception {
-        return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The bundle's content as bnd left it in target/classes, manifest first. */
-    private Path bundleJar() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Path jar = dir.resolve("metergate-headend.jar");
-        Manifest mf;
-        try (var in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf);
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = classes.relativize(p).toString().replace('\\', '/');
-                if (!name.equals("META-INF/MANIFEST.MF")) {
-                    j.putNextEntry(new ZipEntry(name));
-                    Files.copy(p, j);
-                    j.closeEntry();
-                }
-            }
-        }
-        return jar;
     }
 }

@@ -3,7 +3,6 @@ package org.metergate.console.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,10 +16,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -30,6 +25,7 @@ import org.metergate.api.security.DeviceIdentity;
 import org.metergate.api.security.DeviceServerTls;
 import org.metergate.security.internal.DeviceKeystore;
 import org.metergate.security.testing.TestHeadendPki;
+import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -55,7 +51,7 @@ class OsgiSmokeTest {
         // the test shares the API classes with the bundle (versions as in each package-info.java of bundles/api)
         cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.3.0,"
                 + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
-                + "org.metergate.api.ledger;version=1.0.0,org.metergate.api.credit;version=1.0.0,"
+                + "org.metergate.api.ledger;version=1.1.0,org.metergate.api.credit;version=1.0.0,"
                 + "org.metergate.api.state;version=1.0.0,"
                 + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.discovery;version=1.0.0,"
                 + "org.metergate.api.link;version=1.0.0");
@@ -72,7 +68,7 @@ class OsgiSmokeTest {
                     "org.apache.felix.log.Activator", "org.apache.felix.cm.impl.ConfigurationManager",
                     "org.apache.felix.scr.impl.Activator", "javax.servlet.Servlet",
                     "org.apache.felix.http.jetty.ConnectorFactory")) {
-                ctx.installBundle(jarOf(marker).toUri().toString());
+                ctx.installBundle(FelixFramework.jarOf(marker).toUri().toString());
             }
             for (Bundle b : ctx.getBundles()) {
                 b.start();
@@ -84,7 +80,8 @@ class OsgiSmokeTest {
             DeviceKeystore identity = headend.commission(dir.resolve("security"), ConsoleServer.GATEWAY_ID);
             ctx.registerService(DeviceIdentity.class, identity, null);
             ctx.registerService(DeviceServerTls.class, identity, null);
-            Bundle console = ctx.installBundle(bundleJar().toUri().toString());
+            Bundle console = ctx.installBundle(
+                    FelixFramework.bundleJar(dir, "metergate-console.jar").toUri().toString());
             console.start();
             assertThat(console.getState()).isEqualTo(Bundle.ACTIVE);
 
@@ -143,31 +140,5 @@ class OsgiSmokeTest {
         Method update = conf.getClass().getMethod("update", Dictionary.class);
         update.setAccessible(true);
         update.invoke(conf, props);
-    }
-
-    private static Path jarOf(String className) throws Exception {
-        return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The bundle's content as bnd left it in target/classes, manifest first. */
-    private Path bundleJar() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Path jar = dir.resolve("metergate-console.jar");
-        Manifest mf;
-        try (var in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf);
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = classes.relativize(p).toString().replace('\\', '/');
-                if (!name.equals("META-INF/MANIFEST.MF")) {
-                    j.putNextEntry(new ZipEntry(name));
-                    Files.copy(p, j);
-                    j.closeEntry();
-                }
-            }
-        }
-        return jar;
     }
 }

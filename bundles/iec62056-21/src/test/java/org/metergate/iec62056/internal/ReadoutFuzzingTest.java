@@ -2,6 +2,7 @@
 package org.metergate.iec62056.internal;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.testing.FuzzingRun;
 
 /** The readout fuzz targets: saved inputs, then a short fuzzing run each (see {@link FuzzingRun}). */
 class ReadoutFuzzingTest {

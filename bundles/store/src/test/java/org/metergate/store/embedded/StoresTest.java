@@ -4,14 +4,12 @@ package org.metergate.store.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +22,7 @@ import org.metergate.api.outbox.OutboxException;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.Retention;
 import org.metergate.api.state.PendingMessage;
+import org.metergate.testing.BundleManifests;
 
 /** The factory other modules' tests use, and that the bundle keeps it to itself. */
 class StoresTest {
@@ -84,15 +83,6 @@ class StoresTest {
 
     @Test
     void theBundleExportsNeitherTheFactoryNorTheInternals() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Manifest mf;
-        try (InputStream in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        assertThat(mf.getMainAttributes().getValue("Bundle-SymbolicName")).isNotNull();
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Export-Package")))
-                .doesNotContain("org.metergate.store.embedded").doesNotContain("org.metergate.store.internal");
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Private-Package")))
-                .contains("org.metergate.store.embedded");
+        BundleManifests.assertExportsNothing("org.metergate.store.embedded", "org.metergate.store.internal");
     }
 }

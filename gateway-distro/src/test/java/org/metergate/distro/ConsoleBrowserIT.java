@@ -28,7 +28,8 @@ import org.openqa.selenium.WebElement;
  * A technician's installation in a real browser: headless Chromium drives the console of the shipped gateway, with
  * two simulated IEC 62056-21 meters on pseudo-terminals and the head-end's MQTT 5 broker (mutual TLS). First visit
  * with the setup code from the gateway's data directory, log out and in, discovery over the pseudo-terminals, one
- * meter accepted and read, the connectivity check passing, then failing at TLS against a broker of another CA.
+ * meter accepted and read with its plots, the gateway commissioned on the Certificates page, the connectivity check
+ * passing, then failing at TLS against a broker of another CA.
  * A screenshot after each step goes to {@code target/screenshots/} (docs/technician-guide.md shows them).
  */
 class ConsoleBrowserIT {
@@ -74,7 +75,6 @@ class ConsoleBrowserIT {
             gateway.writeConf("org.metergate.security.cfg", "gatewayId=" + GATEWAY + "\n");
             gateway.writeConf("org.metergate.headend.cfg", headendConfig(broker));
             gateway.start();
-            commission(gateway, pki);
             String setupCode = awaitSetupCode(gateway);
             Path m1 = fleet.ptyPath("m1").orElseThrow();
             Path m2 = fleet.ptyPath("m2").orElseThrow();
@@ -85,6 +85,7 @@ class ConsoleBrowserIT {
                 logOutAndIn(browser);
                 String meterId = discoverAndAccept(browser, m1, m2);
                 meterShowsValues(browser, meterId, m1);
+                commission(browser, gateway, pki);
                 checkPasses(browser, broker);
                 gateway.writeConf("org.metergate.headend.cfg", headendConfig(otherBroker));
                 checkFailsAtTls(browser, otherBroker);
@@ -222,16 +223,26 @@ class ConsoleBrowserIT {
                 + "connectTimeoutSeconds=5\nkeepAliveSeconds=10\n";
     }
 
-    /** The certificate request from the gateway, signed by the head-end CA and installed, as in the shell. */
-    private static void commission(GatewayUnderTest gateway, Pki pki) throws Exception {
-        String out = gateway.awaitCommandOutput("mg:csr", s -> CSR.matcher(s).find(), WAIT);
-        Matcher m = CSR.matcher(out);
-        assertThat(m.find()).isTrue();
-        Path chain = gateway.home().resolve("chain.pem");
-        Path ca = gateway.home().resolve("ca.pem");
-        Files.writeString(chain, pki.signCsr(m.group() + "\n"));
-        Files.writeString(ca, Files.readString(pki.caPem()));
-        assertThat(gateway.execute("mg:install-cert " + chain + " " + ca)).doesNotContain("NOT installed");
+    /**
+     * Commissioning on the Certificates page: the gateway's certification request (the page's download; here from
+     * mg:csr, the same request) signed by the head-end CA, the chain and the CA pasted and installed.
+     */
+    private static void commission(ConsoleBrowser browser, GatewayUnderTest gateway, Pki pki) throws Exception {
+        browser.navigate("Certificates", "Certificates", PAGE);
+        assertThat(browser.find(By.tagName("main")).getText()).contains("Self-signed placeholder");
+        browser.screenshot("certificates-self-signed");
+        Matcher csr = CSR.matcher(gateway.awaitCommandOutput("mg:csr", s -> CSR.matcher(s).find(), WAIT));
+        assertThat(csr.find()).isTrue();
+        browser.find(By.name("chain")).sendKeys(pki.signCsr(csr.group() + "\n"));
+        browser.find(By.name("ca")).sendKeys(Files.readString(pki.caPem()));
+        browser.find(By.xpath("//button[normalize-space()='Install']")).click();
+        String installed = browser.await("the signed certificate in use", PAGE, d -> {
+            String main = d.findElement(By.tagName("main")).getText();
+            return main.contains("Signed by the head-end CA.") ? main : null;
+        });
+        assertThat(installed).contains("CN=" + GATEWAY).contains(pki.caCertificate().getSubjectX500Principal()
+                .getName().split(",")[0]);
+        browser.screenshot("certificates-signed");
     }
 
     /** The one-time code the console writes on its first start, as {@code bin/metergate setup-code} reads it. */

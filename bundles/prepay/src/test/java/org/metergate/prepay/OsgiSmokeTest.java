@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -38,6 +39,7 @@ import org.metergate.api.credit.Receipt;
 import org.metergate.api.credit.ReceiptStage;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.api.link.LinkAddress;
@@ -82,8 +84,9 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the test shares the API classes with the bundles through the system bundle
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit", "ledger",
-                "outbox", "state", "command").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get());
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit",
+                "outbox", "state", "command").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
+                + ",org.metergate.api.ledger;version=1.1.0");
         Framework felix = new FrameworkFactory().newFramework(cfg);
         felix.start();
         try {
@@ -278,6 +281,13 @@ class OsgiSmokeTest {
         @Override
         public List<LedgerEntry> open() {
             return entries.values().stream().filter(e -> e.state().open()).toList();
+        }
+
+        @Override
+        public List<TokenHistory> recent(String meterId, int limit) {
+            return entries.values().stream().filter(e -> e.meterId().equals(meterId))
+                    .sorted(Comparator.comparingLong(LedgerEntry::sequence).reversed()).limit(limit)
+                    .map(e -> new TokenHistory(e, receipts(e.tokenId()))).toList();
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.metergate.api.credit.Receipt;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Durable record of accepted credit tokens, unique by token id ({@code jti}). Every change of a token's state is
@@ -14,6 +15,7 @@ import org.metergate.api.credit.Receipt;
  *
  * @throws LedgerException from every method when the ledger cannot be read or written
  */
+@ProviderType
 public interface TokenLedger {
 
     /**
@@ -39,6 +41,18 @@ public interface TokenLedger {
 
     /** Open tokens ({@link TokenState#QUEUED}, {@link TokenState#ENTERING}) in arrival order. */
     List<LedgerEntry> open();
+
+    /**
+     * A meter's most recent tokens, newest first (by arrival, {@code sequence}), whatever their state, each with
+     * its receipts; read in one transaction. Pruned tokens are gone; empty for an unknown meter. Read-only.
+     *
+     * @param limit at most this many tokens, 1 to {@link #MAX_RECENT}
+     * @throws IllegalArgumentException when {@code limit} is out of range
+     */
+    List<TokenHistory> recent(String meterId, int limit);
+
+    /** The largest {@code limit} of {@link #recent}: a page of history, not an export. */
+    int MAX_RECENT = 500;
 
     /** All receipts of a token, oldest first; empty when unknown. */
     List<StoredReceipt> receipts(String tokenId);

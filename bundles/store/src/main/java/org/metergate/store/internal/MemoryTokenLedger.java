@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 
@@ -68,6 +69,14 @@ final class MemoryTokenLedger implements TokenLedger {
     public synchronized List<LedgerEntry> open() {
         return entries.values().stream().filter(e -> e.state().open())
                 .sorted(Comparator.comparingLong(LedgerEntry::sequence)).toList();
+    }
+
+    @Override
+    public synchronized List<TokenHistory> recent(String meterId, int limit) {
+        RecentTokens.check(meterId, limit);
+        return entries.values().stream().filter(e -> e.meterId().equals(meterId))
+                .sorted(Comparator.comparingLong(LedgerEntry::sequence).reversed()).limit(limit)
+                .map(e -> new TokenHistory(e, receipts(e.tokenId()))).toList();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.api.outbox.MessageKind;
@@ -171,6 +172,11 @@ public class OutboxComponent implements Outbox, MeterStateStore, TokenLedger {
     @Override
     public List<LedgerEntry> open() {
         return ledger.open();
+    }
+
+    @Override
+    public List<TokenHistory> recent(String meterId, int limit) {
+        return ledger.recent(meterId, limit);
     }
 
     @Override

@@ -79,7 +79,10 @@ final class SchemaMigrations {
                     )""",
                     "CREATE INDEX token_receipts_token ON token_receipts(token_id, id)",
                     "CREATE INDEX token_receipts_pending ON token_receipts(id) WHERE uplinked = 0")),
-            new Migration(4, "compact outbox", SchemaMigrations::compactOutbox));
+            new Migration(4, "compact outbox", SchemaMigrations::compactOutbox),
+            // a meter's token history (TokenLedger.recent) walks this index backwards: no scan, no sort
+            new Migration(5, "token history by meter", sql(
+                    "CREATE INDEX token_ledger_meter ON token_ledger(meter_id, seq)")));
 
     /** Name and key of the per-file random part of message ids (schema 4). */
     static final String IDENTITY_TABLE = "store_identity";

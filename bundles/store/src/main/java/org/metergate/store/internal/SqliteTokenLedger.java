@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.metergate.api.credit.Receipt;
@@ -16,14 +18,16 @@ import org.metergate.api.credit.ReceiptStage;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.LedgerException;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.api.outbox.OutboxException;
 
 /**
  * The token ledger in the outbox's SQLite file (tables {@code token_ledger} and {@code token_receipts}, schema
- * version 3). Every call is one transaction on the store thread, so a state change and its receipts commit
- * together and survive a power cut once the call returned ({@code synchronous=FULL}).
+ * version 3; index {@code token_ledger_meter} for a meter's history, version 5). Every call is one transaction on
+ * the store thread, so a state change and its receipts commit together and survive a power cut once the call
+ * returned ({@code synchronous=FULL}).
  */
 final class SqliteTokenLedger implements TokenLedger {
 
@@ -112,6 +116,33 @@ final class SqliteTokenLedger implements TokenLedger {
     }
 
     @Override
+    public List<TokenHistory> recent(String meterId, int limit) {
+        RecentTokens.check(meterId, limit);
+        return tx("reading the token history of meter " + meterId, c -> {
+            List<LedgerEntry> newest;
+            // index token_ledger_meter (schema 5): no sort, stops after limit rows
+            try (PreparedStatement q = c.prepareStatement("SELECT " + ENTRY_COLUMNS
+                    + " FROM token_ledger WHERE meter_id = ? ORDER BY seq DESC LIMIT ?")) {
+                q.setString(1, meterId);
+                q.setInt(2, limit);
+                newest = entries(q);
+            }
+            Map<String, List<StoredReceipt>> byToken = new HashMap<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT " + RECEIPT_COLUMNS + " FROM token_receipts"
+                    + " WHERE token_id IN (SELECT token_id FROM token_ledger WHERE meter_id = ?"
+                    + " ORDER BY seq DESC LIMIT ?) ORDER BY id")) {
+                q.setString(1, meterId);
+                q.setInt(2, limit);
+                for (StoredReceipt r : receipts(q)) {
+                    byToken.computeIfAbsent(r.receipt().tokenId(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            return newest.stream()
+                    .map(e -> new TokenHistory(e, byToken.getOrDefault(e.tokenId(), List.of()))).toList();
+        });
+    }
+
+    @Override
     public List<StoredReceipt> receipts(String tokenId) {
         return tx("reading receipts of credit token " + tokenId, c -> receipts(c, "SELECT " + RECEIPT_COLUMNS
                 + " FROM token_receipts WHERE token_id = ? ORDER BY id", tokenId));
@@ -158,37 +189,45 @@ final class SqliteTokenLedger implements TokenLedger {
     }
 
     private static List<LedgerEntry> entries(Connection c, String sql, String parameter) throws SQLException {
-        List<LedgerEntry> out = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(sql)) {
             if (parameter != null) {
                 q.setString(1, parameter);
             }
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new LedgerEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getLong(5), rs.getString(6), rs.getBytes(7), Instant.ofEpochMilli(rs.getLong(8)),
-                            Instant.ofEpochMilli(rs.getLong(9)), TokenState.valueOf(rs.getString(10)),
-                            rs.getString(11)));
-                }
+            return entries(q);
+        }
+    }
+
+    private static List<LedgerEntry> entries(PreparedStatement q) throws SQLException {
+        List<LedgerEntry> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.add(new LedgerEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getString(6), rs.getBytes(7), Instant.ofEpochMilli(rs.getLong(8)),
+                        Instant.ofEpochMilli(rs.getLong(9)), TokenState.valueOf(rs.getString(10)),
+                        rs.getString(11)));
             }
         }
         return out;
     }
 
     private static List<StoredReceipt> receipts(Connection c, String sql, String parameter) throws SQLException {
-        List<StoredReceipt> out = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(sql)) {
             if (parameter != null) {
                 q.setString(1, parameter);
             }
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    long balance = rs.getLong(6);
-                    Long balanceMinor = rs.wasNull() ? null : balance;
-                    Receipt r = new Receipt(rs.getString(2), rs.getString(3), ReceiptStage.valueOf(rs.getString(4)),
-                            rs.getString(5), balanceMinor, rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)));
-                    out.add(new StoredReceipt(rs.getLong(1), r, rs.getInt(9) != 0));
-                }
+            return receipts(q);
+        }
+    }
+
+    private static List<StoredReceipt> receipts(PreparedStatement q) throws SQLException {
+        List<StoredReceipt> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                long balance = rs.getLong(6);
+                Long balanceMinor = rs.wasNull() ? null : balance;
+                Receipt r = new Receipt(rs.getString(2), rs.getString(3), ReceiptStage.valueOf(rs.getString(4)),
+                        rs.getString(5), balanceMinor, rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)));
+                out.add(new StoredReceipt(rs.getLong(1), r, rs.getInt(9) != 0));
             }
         }
         return out;

@@ -67,7 +67,7 @@ class SqliteMeterStateStoreContractTest extends MeterStateStoreContractTest {
         try (Connection c = source.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA user_version")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(SchemaMigrations.latestVersion()).isEqualTo(4);
+            assertThat(rs.getInt(1)).isEqualTo(SchemaMigrations.latestVersion()).isEqualTo(5);
         }
     }
 }

@@ -19,6 +19,7 @@ import org.metergate.api.credit.Receipt;
 import org.metergate.api.credit.ReceiptStage;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.ledger.TokenState;
 
@@ -134,6 +135,74 @@ abstract class TokenLedgerContractTest {
         assertThat(after.receipts("old-done")).isEmpty();
         assertThat(after.find("old-open")).isPresent();
         assertThat(after.find("new-done")).isPresent();
+    }
+
+    @Test
+    void recentListsAMetersTokensNewestFirstWithTheirReceipts() throws Exception {
+        // arrival order c, x, a, y, b, d: not alphabetical, meters interleaved
+        for (String jti : List.of("c", "x", "a", "y", "b", "d")) {
+            String meter = jti.equals("x") || jti.equals("y") ? "m2" : "m1";
+            ledger.record(entry(jti, meter, T0.plusSeconds(60)), receipt(jti, ReceiptStage.ACCEPTED));
+        }
+        ledger.update("c", TokenState.DONE, "credit added",
+                List.of(receipt("c", ReceiptStage.METER_RESULT), receipt("c", ReceiptStage.BALANCE)));
+        ledger.update("a", TokenState.EXPIRED, "expired", List.of(receipt("a", ReceiptStage.EXPIRED)));
+        ledger.update("b", TokenState.ENTERING, null, List.of(receipt("b", ReceiptStage.ENTERED)));
+
+        TokenLedger after = reopen();
+        assertThat(after.recent("m1", 10)).extracting(h -> h.entry().tokenId()).containsExactly("d", "b", "a", "c");
+        assertThat(after.recent("m1", 3)).extracting(h -> h.entry().tokenId()).containsExactly("d", "b", "a");
+        assertThat(after.recent("m1", 1)).extracting(h -> h.entry().tokenId()).containsExactly("d");
+        assertThat(after.recent("m2", 10)).extracting(h -> h.entry().tokenId()).containsExactly("y", "x");
+        assertThat(after.recent("m3", 10)).isEmpty();
+
+        List<TokenHistory> m1 = after.recent("m1", 10);
+        assertThat(m1).extracting(h -> h.entry().state()).containsExactly(TokenState.QUEUED, TokenState.ENTERING,
+                TokenState.EXPIRED, TokenState.DONE);
+        assertThat(m1.get(3).entry().outcome()).isEqualTo("credit added");
+        assertThat(m1.get(3).entry().meterPayload()).isEqualTo("token-c".getBytes(StandardCharsets.US_ASCII));
+        assertThat(m1).extracting(h -> h.receipts().stream().map(r -> r.receipt().stage()).toList()).containsExactly(
+                List.of(ReceiptStage.ACCEPTED),
+                List.of(ReceiptStage.ACCEPTED, ReceiptStage.ENTERED),
+                List.of(ReceiptStage.ACCEPTED, ReceiptStage.EXPIRED),
+                List.of(ReceiptStage.ACCEPTED, ReceiptStage.METER_RESULT, ReceiptStage.BALANCE));
+        assertThat(m1).allSatisfy(h -> assertThat(h.receipts()).allSatisfy(
+                r -> assertThat(r.receipt().tokenId()).isEqualTo(h.entry().tokenId())));
+        assertThat(m1.get(3).receipts()).isEqualTo(after.receipts("c"));
+        assertThat(m1.get(3).lastReceipt()).hasValueSatisfying(r -> {
+            assertThat(r.receipt().stage()).isEqualTo(ReceiptStage.BALANCE);
+            assertThat(r.receipt().balanceMinor()).isEqualTo(1234L);
+            assertThat(r.uplinked()).isFalse();
+        });
+        assertThat(m1.get(0).lastReceipt()).hasValueSatisfying(r -> assertThat(r.uplinked()).isTrue());
+    }
+
+    @Test
+    void recentNoLongerListsPrunedTokens() throws Exception {
+        ledger.record(entry("old-done", "m1", T0.plusSeconds(10)), receipt("old-done", ReceiptStage.ACCEPTED));
+        ledger.update("old-done", TokenState.DONE, "done", List.of(receipt("old-done", ReceiptStage.METER_RESULT)));
+        ledger.record(entry("old-open", "m1", T0.plusSeconds(10)), receipt("old-open", ReceiptStage.ACCEPTED));
+        ledger.record(entry("new-done", "m1", T0.plusSeconds(100)), receipt("new-done", ReceiptStage.ACCEPTED));
+        ledger.update("new-done", TokenState.DONE, "done", List.of());
+        assertThat(ledger.recent("m1", 10)).hasSize(3);
+
+        ledger.prune(T0.plusSeconds(50));
+
+        assertThat(reopen().recent("m1", 10)).extracting(h -> h.entry().tokenId())
+                .containsExactly("new-done", "old-open");
+        assertThat(reopen().recent("m1", 1)).extracting(h -> h.entry().tokenId()).containsExactly("new-done");
+    }
+
+    @Test
+    void recentRefusesALimitOutOfRange() {
+        ledger.record(entry("a", "m1", T0.plusSeconds(60)), receipt("a", ReceiptStage.ACCEPTED));
+        for (int limit : List.of(0, -1, TokenLedger.MAX_RECENT + 1)) {
+            assertThatThrownBy(() -> ledger.recent("m1", limit)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit").hasMessageContaining(Integer.toString(limit));
+        }
+        assertThatThrownBy(() -> ledger.recent(null, 5)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("meterId");
+        assertThat(ledger.recent("m1", TokenLedger.MAX_RECENT)).hasSize(1);
     }
 
     @Test

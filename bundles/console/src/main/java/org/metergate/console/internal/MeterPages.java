@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.metergate.api.credit.Receipt;
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.StoredReceipt;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.ObisCode;
@@ -38,23 +39,22 @@ final class MeterPages {
     static final String DAILY_CONSUMPTION = "daily.consumption";
     static final String CLOCK_DRIFT = "clock.drift";
 
-    /** A token with its receipts, oldest first. */
-    record TokenHistory(LedgerEntry entry, List<StoredReceipt> receipts) {
-    }
-
     /**
-     * What the ledger says about this meter: its open tokens, the token asked for by id ({@code looked} null when
-     * none was asked or found, {@code lookupError} says why), or {@code unavailable} when the ledger cannot be read.
+     * What the ledger says about this meter: its newest tokens ({@code recent}, newest first, at most
+     * {@link MeterSection#HISTORY}), the tokens still waiting for it, the token asked for by id ({@code looked}
+     * null when none was asked or found, {@code lookupError} says why), or {@code unavailable} when the ledger
+     * cannot be read.
      */
-    record Tokens(List<TokenHistory> open, TokenHistory looked, String asked, String lookupError,
-            String unavailable) {
+    record Tokens(List<TokenHistory> recent, List<TokenHistory> open, TokenHistory looked, String asked,
+            String lookupError, String unavailable) {
 
-        Tokens(List<TokenHistory> open, TokenHistory looked, String asked, String lookupError) {
-            this(open, looked, asked, lookupError, null);
+        Tokens(List<TokenHistory> recent, List<TokenHistory> open, TokenHistory looked, String asked,
+                String lookupError) {
+            this(recent, open, looked, asked, lookupError, null);
         }
 
         static Tokens unavailable(String why) {
-            return new Tokens(List.of(), null, "", null, why);
+            return new Tokens(List.of(), List.of(), null, "", null, why);
         }
     }
 
@@ -91,7 +91,8 @@ final class MeterPages {
         }
         lastReadout(body, readout);
         plots(body, live, now);
-        if (credit.isPresent() || relay.isPresent() || !tokens.open().isEmpty() || tokens.looked() != null) {
+        if (credit.isPresent() || relay.isPresent() || !tokens.recent().isEmpty() || !tokens.open().isEmpty()
+                || tokens.looked() != null) {
             tokens(body, meter.meterId(), tokens);
         }
         body.append("<p class=\"at\">As of ").append(escape(Text.time(now))).append("; this page reloads every ")
@@ -184,6 +185,7 @@ final class MeterPages {
             body.append("<p class=\"error\">").append(escape(tokens.unavailable())).append("</p>");
             return;
         }
+        history(body, meterId, tokens.recent());
         body.append("<h3>Waiting for this meter</h3>");
         if (tokens.open().isEmpty()) {
             body.append("<p>None: every token received for this meter has been entered or has expired.</p>");
@@ -201,6 +203,51 @@ final class MeterPages {
         }
     }
 
+    /** One line per token, newest first: where each got to, by its last receipt; the id links to all receipts. */
+    private static void history(StringBuilder body, String meterId, List<TokenHistory> recent) {
+        body.append("<h3>Recent tokens</h3>");
+        if (recent.isEmpty()) {
+            body.append("<p>None: no token for this meter is in the ledger (finished tokens are pruned some time "
+                    + "after they expire).</p>");
+            return;
+        }
+        body.append("<table class=\"tokens\"><thead><tr><th>Token (jti)</th><th>Kind</th><th>Amount</th>")
+                .append("<th>State</th><th>Last receipt</th><th>Received</th><th>Last change</th>")
+                .append("<th>Valid until</th></tr></thead><tbody>");
+        for (TokenHistory token : recent) {
+            LedgerEntry e = token.entry();
+            Optional<StoredReceipt> last = token.lastReceipt();
+            body.append("<tr><td><a href=\"").append(escape(path(meterId) + "?token="
+                    + URLEncoder.encode(e.tokenId(), StandardCharsets.UTF_8))).append("\"><code>")
+                    .append(escape(e.tokenId())).append("</code></a></td><td>").append(escape(e.kind()))
+                    .append("</td><td>").append(escape(money(e.amountMinor(), e.currency()))).append("</td><td>")
+                    .append(escape(stateWithOutcome(e))).append("</td><td>")
+                    .append(escape(last.map(MeterPages::lastStage).orElse("none"))).append(" (")
+                    .append(token.receipts().size()).append(token.receipts().size() == 1 ? " receipt" : " receipts")
+                    .append(")</td><td>").append(escape(Text.time(e.acceptedAt()))).append("</td><td>")
+                    .append(escape(last.map(r -> Text.time(r.receipt().at())).orElse(""))).append("</td><td>")
+                    .append(escape(Text.time(e.expiresAt()))).append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+        if (recent.size() >= MeterSection.HISTORY) {
+            body.append("<p>The newest ").append(MeterSection.HISTORY).append(" tokens; look up an older one by its ")
+                    .append("id below.</p>");
+        }
+    }
+
+    /** "meter-result: token accepted by the meter", "balance 37.10 EUR". */
+    private static String lastStage(StoredReceipt stored) {
+        Receipt r = stored.receipt();
+        String text = r.stage().wireName();
+        if (r.balanceMinor() != null) {
+            text += " " + money(r.balanceMinor(), r.currency());
+        }
+        if (r.detail() != null && !r.detail().isBlank()) {
+            text += ": " + r.detail();
+        }
+        return text;
+    }
+
     private static void token(StringBuilder body, TokenHistory token) {
         LedgerEntry e = token.entry();
         body.append("<section class=\"token\"><h4>Token <code>").append(escape(e.tokenId())).append("</code></h4>")
@@ -209,7 +256,7 @@ final class MeterPages {
         fact(body, "Amount", money(e.amountMinor(), e.currency()));
         fact(body, "Received", Text.time(e.acceptedAt()));
         fact(body, "Valid until", Text.time(e.expiresAt()));
-        fact(body, "State", state(e) + (e.outcome() == null || e.outcome().isBlank() ? "" : ": " + e.outcome()));
+        fact(body, "State", stateWithOutcome(e));
         body.append("</dl><table class=\"receipts\"><thead><tr><th>Time</th><th>Receipt</th><th>Detail</th>")
                 .append("<th>Balance</th><th>Sent to the head-end</th></tr></thead><tbody>");
         for (StoredReceipt stored : token.receipts()) {
@@ -221,6 +268,10 @@ final class MeterPages {
                     .append("</td><td>").append(stored.uplinked() ? "yes" : "waiting").append("</td></tr>");
         }
         body.append("</tbody></table></section>");
+    }
+
+    private static String stateWithOutcome(LedgerEntry e) {
+        return state(e) + (e.outcome() == null || e.outcome().isBlank() ? "" : ": " + e.outcome());
     }
 
     private static String state(LedgerEntry e) {

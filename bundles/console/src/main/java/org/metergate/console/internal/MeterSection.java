@@ -14,6 +14,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.LedgerException;
+import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.MeteringService;
@@ -22,14 +23,17 @@ import org.metergate.api.state.MeterStateStore;
 
 /**
  * One meter's page, {@code GET /meters/<meterId>}: its state, last readout, the plots of the last hour, for a
- * prepaid meter its credit, relay and tokens (read from the token ledger, never changed here), and with
- * {@code ?token=<id>} one token's receipts. The page reloads itself every {@value #REFRESH_SECONDS} s (HTTP
+ * prepaid meter its credit, relay and tokens (read from the token ledger, never changed here: the newest
+ * {@value #HISTORY} as a table, those still waiting with their receipts), and with {@code ?token=<id>} one token's
+ * receipts. The page reloads itself every {@value #REFRESH_SECONDS} s (HTTP
  * {@code Refresh}, no script) to follow the live values.
  */
 final class MeterSection implements ConsoleSection {
 
     static final String PREFIX = "/meters/";
     static final int REFRESH_SECONDS = 10;
+    /** Tokens in the page's history table; older ones are found by id. */
+    static final int HISTORY = 20;
 
     private final Clock clock;
     private final Supplier<MeteringService> metering;
@@ -106,24 +110,24 @@ final class MeterSection implements ConsoleSection {
                     + "log says why.");
         }
         try {
-            List<LedgerEntry> open = tokenLedger.open().stream().filter(e -> e.meterId().equals(meterId)).toList();
-            List<MeterPages.TokenHistory> history = open.stream()
-                    .map(e -> new MeterPages.TokenHistory(e, tokenLedger.receipts(e.tokenId()))).toList();
+            List<TokenHistory> recent = tokenLedger.recent(meterId, HISTORY);
+            List<TokenHistory> open = tokenLedger.open().stream().filter(e -> e.meterId().equals(meterId))
+                    .map(e -> new TokenHistory(e, tokenLedger.receipts(e.tokenId()))).toList();
             if (asked == null || asked.isBlank()) {
-                return new MeterPages.Tokens(history, null, "", null);
+                return new MeterPages.Tokens(recent, open, null, "", null);
             }
             String tokenId = asked.strip();
             Optional<LedgerEntry> found = tokenLedger.find(tokenId);
             if (found.isEmpty()) {
-                return new MeterPages.Tokens(history, null, tokenId, "No token '" + tokenId + "' is in the ledger "
-                        + "(never received, rejected before it was recorded, or pruned after it expired).");
+                return new MeterPages.Tokens(recent, open, null, tokenId, "No token '" + tokenId + "' is in the "
+                        + "ledger (never received, rejected before it was recorded, or pruned after it expired).");
             }
             if (!found.get().meterId().equals(meterId)) {
-                return new MeterPages.Tokens(history, null, tokenId, "Token '" + tokenId + "' is for meter '"
+                return new MeterPages.Tokens(recent, open, null, tokenId, "Token '" + tokenId + "' is for meter '"
                         + found.get().meterId() + "', not this one.");
             }
-            return new MeterPages.Tokens(history,
-                    new MeterPages.TokenHistory(found.get(), tokenLedger.receipts(tokenId)), tokenId, null);
+            return new MeterPages.Tokens(recent, open, new TokenHistory(found.get(), tokenLedger.receipts(tokenId)),
+                    tokenId, null);
         } catch (LedgerException e) {
             return MeterPages.Tokens.unavailable("The token ledger cannot be read: " + e.getMessage());
         }

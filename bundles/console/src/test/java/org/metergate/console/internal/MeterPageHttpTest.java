@@ -155,8 +155,21 @@ class MeterPageHttpTest {
         assertThat(html).contains("<figcaption>1-0:1.7.0*255: 2 kW (3 readings)</figcaption>");
         assertThat(polyline(html, "0-0:19.0.0*255")).hasSize(3);
 
-        assertThat(html).contains("Token <code>tok-waiting</code>").contains("waiting for the meter")
-                .contains("<dd>10.00 EUR</dd>").doesNotContain("tok-other").doesNotContain("tok-done");
+        // the history table: newest first, where each token got to by its last receipt, and when
+        String history = between(html, "<h3>Recent tokens</h3>", "<h3>Waiting for this meter</h3>");
+        assertThat(historyIds(history)).containsExactly("tok-waiting", "tok-done");
+        assertThat(history).contains("<a href=\"/meters/prepaid-1?token=tok-done\"><code>tok-done</code></a></td>"
+                + "<td>credit</td><td>25.00 EUR</td><td>entered: credit added</td>"
+                + "<td>balance 37.10 EUR (3 receipts)</td><td>2026-03-01 09:10:00 UTC</td>"
+                + "<td>2026-03-01 09:10:31 UTC</td><td>2026-03-08 09:10:00 UTC</td></tr>")
+                .contains("<code>tok-waiting</code></a></td><td>credit</td><td>10.00 EUR</td>"
+                        + "<td>waiting for the meter</td><td>accepted (1 receipt)</td>"
+                        + "<td>2026-03-01 09:11:00 UTC</td><td>2026-03-01 09:11:00 UTC</td>")
+                .doesNotContain("The newest");
+        String waiting = between(html, "<h3>Waiting for this meter</h3>", "<h3>Look up a token</h3>");
+        assertThat(waiting).contains("Token <code>tok-waiting</code>").contains("waiting for the meter")
+                .contains("<dd>10.00 EUR</dd>").doesNotContain("tok-done");
+        assertThat(html).doesNotContain("tok-other");
 
         String done = browser.get("/meters/prepaid-1?token=tok-done").body();
         assertThat(done).contains("Token <code>tok-done</code>").contains("entered: credit added")
@@ -179,6 +192,67 @@ class MeterPageHttpTest {
         Browser browser = console.loggedIn();
         assertThat(browser.get("/meters/prepaid-1").body()).contains("None yet").contains("No values yet")
                 .doesNotContain("Credit balance").doesNotContain("<svg").doesNotContain("Last full day");
+    }
+
+    @Test
+    void theHistoryShowsTheNewestTokensOfThisMeterAndForgetsPrunedOnes() throws Exception {
+        console = new PinnedConsole(temp, List.of(new MeterSection(clock, () -> metering, () -> ledger, store::meterState, live)));
+        int count = MeterSection.HISTORY + 5;
+        for (int i = 1; i <= count; i++) {
+            String id = String.format("tok-%02d", i);
+            Instant at = START.plusSeconds(i);
+            LedgerEntry token = token(id, 100 * i, at);
+            if (i == count) { // the newest is valid for an hour only
+                token = new LedgerEntry(0, id, "prepaid-1", "credit", 100 * i, "EUR", token.meterPayload(), at,
+                        at.plus(Duration.ofHours(1)), TokenState.QUEUED, null);
+            }
+            ledger.record(token, receipt(id, ReceiptStage.ACCEPTED, null, at));
+            ledger.update(id, TokenState.DONE, "credit added", List.of(
+                    receipt(id, ReceiptStage.METER_RESULT, "token accepted by the meter", at.plusSeconds(60))));
+            LedgerEntry elsewhere = new LedgerEntry(0, "other-" + i, "other-meter", "credit", 500, "EUR",
+                    "x".getBytes(StandardCharsets.US_ASCII), at, at.plus(Duration.ofDays(7)), TokenState.QUEUED, null);
+            ledger.record(elsewhere, new Receipt("other-" + i, "other-meter", ReceiptStage.ACCEPTED, null, null, null,
+                    at));
+        }
+        Browser browser = console.loggedIn();
+
+        String history = between(browser.get("/meters/prepaid-1").body(), "<h3>Recent tokens</h3>",
+                "<h3>Waiting for this meter</h3>");
+        List<String> expected = new ArrayList<>();
+        for (int i = count; i > count - MeterSection.HISTORY; i--) {
+            expected.add(String.format("tok-%02d", i));
+        }
+        assertThat(historyIds(history)).containsExactlyElementsOf(expected);
+        assertThat(history).contains("<td>entered: credit added</td>"
+                + "<td>meter-result: token accepted by the meter (2 receipts)</td>")
+                .contains("The newest " + MeterSection.HISTORY + " tokens").doesNotContain("other-");
+
+        // the newest token expired and is pruned: the next older one moves up into the table
+        assertThat(ledger.prune(START.plus(Duration.ofDays(1)))).isEqualTo(1);
+        String afterPrune = between(browser.get("/meters/prepaid-1").body(), "<h3>Recent tokens</h3>",
+                "<h3>Waiting for this meter</h3>");
+        expected.remove(0);
+        expected.add(String.format("tok-%02d", count - MeterSection.HISTORY));
+        assertThat(historyIds(afterPrune)).containsExactlyElementsOf(expected);
+    }
+
+    /** The part of the page between two headings. */
+    private static String between(String html, String from, String to) {
+        int start = html.indexOf(from);
+        int end = html.indexOf(to, Math.max(start, 0));
+        assertThat(start).as("heading " + from).isNotNegative();
+        assertThat(end).as("heading " + to).isGreaterThan(start);
+        return html.substring(start, end);
+    }
+
+    /** The token ids of the history table, top to bottom. */
+    private static List<String> historyIds(String history) {
+        Matcher m = Pattern.compile("<tr><td><a href=\"[^\"]*\"><code>([^<]*)</code></a>").matcher(history);
+        List<String> ids = new ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
     }
 
     private static List<String> polyline(String html, String obis) {

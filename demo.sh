@@ -6,9 +6,12 @@
 # Builds what is missing, starts both meter simulators and the head-end simulator (broker, PKI and
 # credit-token signing key in demo-run/headend-pki), runs the gateway from demo-run/, commissions it
 # (mg:csr -> head-end sign-csr -> mg:install-cert) and shows the gateway's log and what reaches the
-# head-end. Then a customer pays 20.00 for DLMS meter d1 through the head-end: the signed token's receipts
-# and the new balance are shown; customer rules (demo-run/customers.properties) send low-balance notices
-# and top d2 up automatically. Ctrl-C (or the end of --for) stops everything.
+# head-end. Then the prepaid story, told in [story] lines (about two minutes: ./demo.sh --for 150): bob pays
+# 3.00 for DLMS meter d2 in the app (signed token, its receipts, the new balance); the meters, started with
+# 10.00 EUR at a demo tariff of 10.00 EUR/kWh in their evening peak, drain their credit; the meters' low-credit
+# events reach the head-end; bob's customer rule (demo-run/customers.properties) tops d2 up automatically;
+# alice has no auto-recharge, so d1 is disconnected at zero (friendly-credit periods are off); she pays and
+# the gateway reconnects d1. A summary of the story ends the run. Ctrl-C (or the end of --for) stops everything.
 # The DLMS meters' HLS5 keys (printed by the DLMS simulator) are entered through the gateway's shell, with
 # mg:dlms-key, by a one-off start-up script that also does the commissioning (see "gateway shell script").
 set -euo pipefail
@@ -79,6 +82,7 @@ cleanup() {
     stop_pid "$TAIL_PID" "log display"
     stop_pid "$HEADEND_TAIL_PID" "head-end display"
     wait 2>/dev/null || true
+    declare -F story_summary >/dev/null && story_summary
     echo "demo.sh: stopped. Files stay in $RUN_DIR (gateway log: $RUN_DIR/metergate/data/log/metergate.log," \
         "head-end: $RUN_DIR/headend.out)"
 }
@@ -125,9 +129,20 @@ TOKEN_KEY_CFG="$(sed -n 's/^ *\(headendPublicKeys=.*\)$/\1/p' <<<"$KEY_INFO")"
 [[ -n "$TOKEN_KID" && -f "$TOKEN_PUBLIC_KEY" && -n "$TOKEN_KEY_CFG" ]] || { echo "demo.sh: no token signing key in $PKI_DIR" >&2; exit 1; }
 
 # --- DLMS/COSEM simulator: prepaid meters on the TCP wrapper (HLS5-GMAC management client) ---------
-# the meters check signed credit tokens with the head-end's public key, as the gateway does
+# the meters check signed credit tokens with the head-end's public key, as the gateway does. The credit
+# story has to fit in about two minutes: 10.00 EUR of credit, low-credit threshold 5.00 EUR, a demo tariff
+# of 10.00 EUR/kWh and meter local time in the evening peak (18:00 at start, one simulated hour per real
+# minute), so each 15-minute slot (15 s here) costs about 1.30 to 2.70 EUR. No friendly-credit period, so
+# a meter out of credit is disconnected at once; control mode 2 lets the gateway reconnect it after a top-up.
+STORY_CREDIT=1000 STORY_LOW_CREDIT=500 STORY_TARIFF=1000
+utc_hour=$((10#$(date -u +%H)))
+zone_hours=$(( (18 - utc_hour + 24) % 24 ))
+[[ $zone_hours -le 12 ]] || zone_hours=$((zone_hours - 24))
+METER_ZONE="$(printf '%+03d:00' "$zone_hours")"
 java -jar "$SIM_JAR" dlms --count "$DLMS_METERS" --base-port "$DLMS_BASE_PORT" --speed-up 60 \
     --state-dir "$RUN_DIR/dlms-state" --headend-key "$TOKEN_KID=$TOKEN_PUBLIC_KEY" \
+    --initial-credit "$STORY_CREDIT" --low-credit "$STORY_LOW_CREDIT" --tariff "$STORY_TARIFF" \
+    --zone "$METER_ZONE" --friendly-window "" --friendly-days "" --control-mode 2 \
     >"$RUN_DIR/dlms-simulator.out" 2>&1 </dev/null &
 DLMS_PID=$!
 last_dlms_port=$((DLMS_BASE_PORT + 2 * (DLMS_METERS - 1)))
@@ -148,25 +163,23 @@ D1_SERIAL="$(dlms_serial 1)"
 [[ -n "$D1_SERIAL" ]] || { echo "demo.sh: no serial for DLMS meter 1 in $RUN_DIR/dlms-simulator.out" >&2; exit 1; }
 
 # --- head-end simulator: embedded MQTT 5 broker (mutual TLS) and head-end with customer rules -------
-# alice pays for d1 by hand; bob's auto-recharge level is above d2's starting credit (20.00), so d2 is
-# topped up once as soon as its balance is first reported, and not again until it has been above the level
+D2_SERIAL="$(dlms_serial 2)"
+[[ -n "$D2_SERIAL" ]] || { echo "demo.sh: no serial for DLMS meter 2 in $RUN_DIR/dlms-simulator.out" >&2; exit 1; }
+# alice (d1) has notices but no auto-recharge: her meter runs out and is disconnected, then she pays by hand.
+# bob (d2) is topped up with 10.00 once his balance falls under 4.00 (once per crossing, not in a loop)
 cat >"$RUN_DIR/customers.properties" <<CUSTOMERS
 customer.alice.gateway=$GATEWAY_ID
 customer.alice.meter=d1
 customer.alice.tokenMeter=$D1_SERIAL
-customer.alice.notifyBelow=15.00, 5.00
-CUSTOMERS
-if [[ "$DLMS_METERS" -ge 2 ]]; then
-    cat >>"$RUN_DIR/customers.properties" <<CUSTOMERS
+customer.alice.notifyBelow=6.00, 2.00
 customer.bob.gateway=$GATEWAY_ID
 customer.bob.meter=d2
-customer.bob.tokenMeter=$(dlms_serial 2)
-customer.bob.notifyBelow=25.00, 10.00
-customer.bob.autoRechargeBelow=25.00
+customer.bob.tokenMeter=$D2_SERIAL
+customer.bob.notifyBelow=6.00
+customer.bob.autoRechargeBelow=4.00
 customer.bob.autoRechargeAmount=10.00
 customer.bob.channel=auto-recharge
 CUSTOMERS
-fi
 port_open "$HEADEND_PORT" && { echo "demo.sh: port $HEADEND_PORT is in use; stop what listens there" >&2; exit 1; }
 : >"$RUN_DIR/headend.out"
 java -jar "$HEADEND_JAR" run --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" --readings summary \
@@ -212,6 +225,7 @@ currency="EUR"
 meterAliases=[$aliases]
 retryInitialSeconds="5"
 retryMaxSeconds="30"
+eventPollSeconds="5"
 CFG
 # gateway shell script, run once at start. DLMS meter keys: the simulator prints each meter's test keys;
 # the script enters them with mg:dlms-key, exactly as a technician would type them (the keys end up AES-GCM
@@ -294,21 +308,124 @@ reconnectMaxSeconds=10
 batchMaxAgeMs=2000
 CFG
 
-# --- a payment: 20.00 for d1 through the app, once d1's balance has reached the head-end ---------------
-PAID=false
-pay_when_ready() {
-    $PAID && return 0
-    grep -q "readings d1: .*0-0:19.0.0\*255" "$RUN_DIR/headend.out" || return 0
-    PAID=true
-    local wait_s=60
+# --- the story: each step is read from what reaches the head-end (headend.out), printed as a [story] line ---
+HEADEND_OUT="$RUN_DIR/headend.out"
+STORY_KEYS=(readings payment credited low-credit auto-recharge recharged exhausted disconnected repaid reconnected)
+declare -A STORY_TITLE=(
+    [readings]="readings flowing from the IEC and DLMS meters"
+    [payment]="a payment: bob pays 3.00 for d2 in the app"
+    [credited]="credit applied to d2, with its receipts and new balance"
+    [low-credit]="balance draining to a low-credit warning"
+    [auto-recharge]="auto-recharge: bob's rule tops d2 up"
+    [recharged]="the automatic top-up credited on d2"
+    [exhausted]="d1 out of credit (alice has no auto-recharge)"
+    [disconnected]="d1 disconnected at zero"
+    [repaid]="the next payment: alice pays 10.00 for d1"
+    [reconnected]="d1 reconnected after the payment")
+declare -A STORY_AT=()
+story() { # key text...: prints a step once and remembers when it happened
+    local key="$1"
+    shift
+    [[ -z "${STORY_AT[$key]:-}" ]] || return 0
+    STORY_AT[$key]="$(date +%T)"
+    echo "[story]    $*"
+}
+last_line() { grep -- "$1" "$HEADEND_OUT" 2>/dev/null | tail -n 1 || true; }
+# the latest credit of a DLMS meter as its readings report it, e.g. 7.45 EUR
+balance_of() {
+    last_line " readings $1: .*0-0:19.0.0\*255 = " | sed -n 's/.*0-0:19\.0\.0\*255 = \([-0-9.]* [A-Z]*\).*/\1/p'
+}
+event_detail() { last_line " event $1 meter $2" | sed -n "s/.* event $1 meter $2: //p"; }
+
+# pays through the head-end and says which receipts prove it: customer meter serial amount channel key
+pay_for() {
+    local customer="$1" meter="$2" serial="$3" amount="$4" channel="$5" key="$6"
+    local wait_s=60 out="$RUN_DIR/payment-$customer.out"
     [[ -z "$RUN_FOR" ]] || wait_s=$(( RUN_FOR - ($(date +%s) - start) - 3 ))
     if [[ $wait_s -lt 10 ]]; then
-        echo "demo.sh: too little time left for a payment; run longer (--for) to see one"
+        echo "[story]    too little time left for $customer's payment; run longer (--for) to see it"
         return 0
     fi
-    echo "demo.sh: customer alice pays 20.00 for meter d1 (serial $D1_SERIAL) in the app:"
     java -jar "$HEADEND_JAR" pay --port "$HEADEND_PORT" --pki-dir "$PKI_DIR" --gateway "$GATEWAY_ID" \
-        --meter "$D1_SERIAL" --amount 20.00 --channel app --timeout "$wait_s" 2>&1 | sed -u 's/^/[payment]  /' || true
+        --meter "$serial" --amount "$amount" --channel "$channel" --timeout "$wait_s" >"$out" 2>&1 || true
+    sed 's/^/[payment]  /' "$out"
+    local token stages balance
+    token="$(sed -n 's/^token \(he-[^:]*\):.*/\1/p' "$out")"
+    stages="$(sed -n 's/^[0-9:]* \([a-z-]*\): \(.*\)/\1 \2/p' "$out" \
+        | sed 's/^\(accepted\|entered\) .*/\1/; s/^balance .*/balance/' | paste -sd '>' - | sed 's/>/ -> /g')"
+    balance="$(sed -n 's/^credited, balance //p' "$out")"
+    if [[ -n "$balance" ]]; then
+        story "$key" "$customer's payment applied to $meter: token $token, receipts $stages;" \
+            "the balance receipt shows the new balance $balance"
+    else
+        echo "[story]    $customer's payment for $meter was not credited: $(tail -n 1 "$out")"
+    fi
+}
+
+story_step() {
+    if grep -q ' readings m1: ' "$HEADEND_OUT" && grep -q ' readings d1: .*0-0:19.0.0\*255' "$HEADEND_OUT" \
+        && grep -q ' readings d2: .*0-0:19.0.0\*255' "$HEADEND_OUT"; then
+        story readings "readings flow: IEC meters m1..m$METERS and prepaid DLMS meters d1, d2 reach the head-end" \
+            "([head-end] readings lines); credit d1 $(balance_of d1), d2 $(balance_of d2), draining at the demo tariff"
+    fi
+    if [[ -n "${STORY_AT[readings]:-}" && -z "${STORY_AT[payment]:-}" ]]; then
+        story payment "bob pays 3.00 for d2 in the app: the head-end signs a credit token (ES256) and sends it to" \
+            "the gateway, which verifies it and enters it into the meter's token gateway"
+        pay_for bob d2 "$D2_SERIAL" 3.00 app credited
+    fi
+    local meter line
+    for meter in d1 d2; do
+        if [[ -z "${STORY_AT[low-credit-$meter]:-}" ]] && grep -q " event low-credit meter $meter" "$HEADEND_OUT"; then
+            story "low-credit-$meter" "low-credit warning: $meter's balance drained below the meter's threshold" \
+                "$((STORY_LOW_CREDIT / 100)).00 EUR; the gateway forwarded the meter's event:" \
+                "$(event_detail low-credit "$meter")"
+            [[ -n "${STORY_AT[low-credit]:-}" ]] || STORY_AT[low-credit]="${STORY_AT[low-credit-$meter]}"
+        fi
+    done
+    line="$(last_line 'auto-recharge for customer bob')"
+    if [[ -n "$line" ]]; then
+        story auto-recharge "auto-recharge: bob's rule fired once as d2 fell under 4.00 EUR:${line#*auto-recharge for customer bob:}"
+        local token
+        token="$(sed -n 's/.*; token \(he-[^ ]*\).*/\1/p' <<<"$line")"
+        line="$(last_line "receipt token $token meter d2 balance: ")"
+        if [[ -n "$token" && -n "$line" ]]; then
+            story recharged "automatic top-up credited on d2: receipt 'balance' for token $token says ${line##*balance: }"
+        fi
+    fi
+    if grep -q ' event credit-exhausted meter d1' "$HEADEND_OUT"; then
+        story exhausted "d1 ran out of credit and alice has no auto-recharge: $(event_detail credit-exhausted d1)"
+    fi
+    if grep -q ' event disconnected meter d1' "$HEADEND_OUT"; then
+        story disconnected "d1 disconnected at zero (no friendly-credit period):" \
+            "$(event_detail disconnected d1)"
+        if [[ -z "${STORY_AT[repaying]:-}" ]]; then
+            story repaying "alice sees her power is off and pays 10.00 for d1 by chat"
+            pay_for alice d1 "$D1_SERIAL" 10.00 chat repaid
+        fi
+    fi
+    if [[ -n "${STORY_AT[repaid]:-}" ]] && grep -q ' event reconnected meter d1' "$HEADEND_OUT"; then
+        story reconnected "d1 reconnected: the gateway saw the relay open after the top-up and used remote" \
+            "reconnection (control mode 2): $(event_detail reconnected d1)"
+    fi
+}
+story_summary() {
+    [[ -n "${STORY_AT[readings]:-}" ]] || return 0
+    local key reached=0
+    echo "[story]    summary, in the order it happened:"
+    for key in "${STORY_KEYS[@]}"; do
+        [[ -z "${STORY_AT[$key]:-}" ]] || echo "[story]      ${STORY_AT[$key]}  ${STORY_TITLE[$key]}"
+    done | sort -s -k2,2
+    for key in "${STORY_KEYS[@]}"; do
+        [[ -n "${STORY_AT[$key]:-}" ]] || echo "[story]      --:--:--  ${STORY_TITLE[$key]}: not reached in this run"
+    done
+    for key in "${STORY_KEYS[@]}"; do
+        [[ -z "${STORY_AT[$key]:-}" ]] || reached=$((reached + 1))
+    done
+    if [[ $reached -eq ${#STORY_KEYS[@]} ]]; then
+        echo "[story]    the whole story in one run; latest credit readings: d1 $(balance_of d1), d2 $(balance_of d2)"
+    else
+        echo "[story]    $reached of ${#STORY_KEYS[@]} steps; the story needs about two minutes (./demo.sh --for 150)"
+    fi
 }
 
 while kill -0 "$GW_PID" 2>/dev/null; do
@@ -324,7 +441,7 @@ while kill -0 "$GW_PID" 2>/dev/null; do
         echo "demo.sh: the head-end simulator stopped unexpectedly; see $RUN_DIR/headend.out" >&2
         exit 1
     fi
-    pay_when_ready
+    story_step
     if [[ -f "$KEY_SCRIPT" ]] && [[ $(grep -c 'key of meter d[0-9]* stored' "$RUN_DIR/gateway.out") -ge $((2 * DLMS_METERS)) ]]; then
         rm -f "$KEY_SCRIPT"
     fi

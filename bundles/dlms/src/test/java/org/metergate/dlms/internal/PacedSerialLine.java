@@ -15,9 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * A serial line modelled between a client and a meter's HDLC-over-TCP port: every byte takes {@code 10 / baud}
  * seconds (8N1) in its direction, and the meter's first byte after a request waits at least the minimum reaction
  * time after the request's last byte arrived. Counts bytes, HDLC frames and request/answer turns, so the
- * wire-time limit of what actually crossed the line can be computed. One connection at a time.
+ * wire-time limit of what actually crossed the line can be computed. One connection at a time. Shared with other
+ * modules' benchmarks through this module's test jar.
  */
-final class PacedSerialLine implements AutoCloseable {
+public final class PacedSerialLine implements AutoCloseable {
 
     private static final int BITS_PER_BYTE = 10;
 
@@ -35,7 +36,7 @@ final class PacedSerialLine implements AutoCloseable {
     private volatile Socket client;
     private volatile Socket upstream;
 
-    PacedSerialLine(int meterPort, int baud, long reactionMillis) throws IOException {
+    public PacedSerialLine(int meterPort, int baud, long reactionMillis) throws IOException {
         this.meter = new InetSocketAddress(InetAddress.getLoopbackAddress(), meterPort);
         this.byteNanos = 1_000_000_000L * BITS_PER_BYTE / baud;
         this.reactionNanos = reactionMillis * 1_000_000L;
@@ -45,18 +46,18 @@ final class PacedSerialLine implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Bytes, frames and turns since the last reset. */
-    record Traffic(long bytesToMeter, long bytesToClient, long framesToMeter, long framesToClient, long turns) {
-        long bytes() {
+    public record Traffic(long bytesToMeter, long bytesToClient, long framesToMeter, long framesToClient, long turns) {
+        public long bytes() {
             return bytesToMeter + bytesToClient;
         }
     }
 
-    Traffic resetTraffic() {
+    public Traffic resetTraffic() {
         return new Traffic(bytesToMeter.getAndSet(0), bytesToClient.getAndSet(0), framesToMeter.getAndSet(0),
                 framesToClient.getAndSet(0), turns.getAndSet(0));
     }

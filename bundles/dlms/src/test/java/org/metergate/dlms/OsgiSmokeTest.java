@@ -3,7 +3,6 @@ package org.metergate.dlms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +11,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -30,6 +26,7 @@ import org.metergate.api.security.MeterKeys;
 import org.metergate.dlms.internal.InMemoryMeterKeys;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
+import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -72,9 +69,9 @@ class OsgiSmokeTest {
                         "com.beanit.asn1bean.ber.types.BerType", "org.bouncycastle.crypto.engines.AESEngine",
                         "org.openmuc.jrxtx.SerialPort", "org.metergate.serial.ByteLinks",
                         "com.fazecast.jSerialComm.SerialPort")) {
-                    ctx.installBundle(jarOf(marker).toUri().toString());
+                    ctx.installBundle(FelixFramework.jarOf(marker).toUri().toString());
                 }
-                Bundle dlms = ctx.installBundle(bundleJar().toUri().toString());
+                Bundle dlms = ctx.installBundle(FelixFramework.bundleJar(dir, "metergate-dlms.jar").toUri().toString());
                 for (Bundle b : ctx.getBundles()) {
                     b.start();
                 }
@@ -115,31 +112,5 @@ class OsgiSmokeTest {
         Method update = conf.getClass().getMethod("update", Dictionary.class);
         update.setAccessible(true);
         update.invoke(conf, new Hashtable<>(values));
-    }
-
-    private static Path jarOf(String className) throws Exception {
-        return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The bundle's content as bnd left it in target/classes, manifest first. */
-    private Path bundleJar() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Path jar = dir.resolve("metergate-dlms.jar");
-        Manifest mf;
-        try (var in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf);
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = classes.relativize(p).toString().replace('\\', '/');
-                if (!name.equals("META-INF/MANIFEST.MF")) {
-                    j.putNextEntry(new ZipEntry(name));
-                    Files.copy(p, j);
-                    j.closeEntry();
-                }
-            }
-        }
-        return jar;
     }
 }

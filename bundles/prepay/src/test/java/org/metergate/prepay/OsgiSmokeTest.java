@@ -3,9 +3,7 @@ package org.metergate.prepay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -51,6 +46,7 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.OutboxStats;
 import org.metergate.api.outbox.Retention;
+import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -95,9 +91,10 @@ class OsgiSmokeTest {
                     "org.osgi.service.component.ComponentContext", "org.osgi.service.log.LoggerFactory",
                     "org.apache.felix.log.Activator", "org.apache.felix.cm.impl.ConfigurationManager",
                     "org.apache.felix.scr.impl.Activator", "com.nimbusds.jose.JWSObject")) {
-                ctx.installBundle(jarOf(marker).toUri().toString());
+                ctx.installBundle(FelixFramework.jarOf(marker).toUri().toString());
             }
-            Bundle prepay = ctx.installBundle(bundleJar().toUri().toString());
+            Bundle prepay = ctx.installBundle(
+                    FelixFramework.bundleJar(dir, "metergate-prepay.jar").toUri().toString());
             for (Bundle b : ctx.getBundles()) {
                 b.start();
             }
@@ -166,32 +163,6 @@ class OsgiSmokeTest {
         Method update = conf.getClass().getMethod("update", Dictionary.class);
         update.setAccessible(true);
         update.invoke(conf, new Hashtable<>(values));
-    }
-
-    private static Path jarOf(String className) throws Exception {
-        return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The bundle's content as bnd left it in target/classes, manifest first. */
-    private Path bundleJar() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Path jar = dir.resolve("metergate-prepay.jar");
-        Manifest mf;
-        try (var in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf);
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String name = classes.relativize(p).toString().replace('\\', '/');
-                if (!name.equals("META-INF/MANIFEST.MF")) {
-                    j.putNextEntry(new ZipEntry(name));
-                    Files.copy(p, j);
-                    j.closeEntry();
-                }
-            }
-        }
-        return jar;
     }
 
     /** A meter whose link is down. */

@@ -4,14 +4,12 @@ package org.metergate.dlms.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import org.metergate.api.meter.MeterReadout;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.SimClock;
+import org.metergate.testing.BundleManifests;
 
 /** The factory other modules' tests use, against the DLMS simulator, and that the bundle keeps it to itself. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -91,15 +90,6 @@ class DlmsDriversTest {
 
     @Test
     void theBundleExportsNeitherTheFactoryNorTheInternals() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Manifest mf;
-        try (InputStream in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        assertThat(mf.getMainAttributes().getValue("Bundle-SymbolicName")).isNotNull();
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Export-Package")))
-                .doesNotContain("org.metergate.dlms.embedded").doesNotContain("org.metergate.dlms.internal");
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Private-Package")))
-                .contains("org.metergate.dlms.embedded");
+        BundleManifests.assertExportsNothing("org.metergate.dlms.embedded", "org.metergate.dlms.internal");
     }
 }

@@ -2,6 +2,7 @@
 package org.metergate.dlms.internal;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.testing.FuzzingRun;
 
 /** The COSEM data fuzz target: saved inputs, then a short fuzzing run (see {@link FuzzingRun}). */
 class CosemDataFuzzingTest {

@@ -4,17 +4,16 @@ package org.metergate.prepay.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.Test;
 import org.metergate.prepay.embedded.TokenVerifier;
+import org.metergate.testing.BundleManifests;
 
 /** The embedding factory gives the gateway's own token check, configured as in conf/, and is not exported. */
 class EmbeddedTokenVerifierTest {
@@ -71,15 +70,6 @@ class EmbeddedTokenVerifierTest {
 
     @Test
     void theBundleExportsNeitherTheFactoryNorTheInternals() throws Exception {
-        Path classes = Path.of(System.getProperty("basedir", ".")).resolve("target/classes");
-        Manifest mf;
-        try (InputStream in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
-            mf = new Manifest(in);
-        }
-        assertThat(mf.getMainAttributes().getValue("Bundle-SymbolicName")).isNotNull();
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Export-Package")))
-                .doesNotContain("org.metergate.prepay.embedded").doesNotContain("org.metergate.prepay.internal");
-        assertThat(String.valueOf(mf.getMainAttributes().getValue("Private-Package")))
-                .contains("org.metergate.prepay.embedded");
+        BundleManifests.assertExportsNothing("org.metergate.prepay.embedded", "org.metergate.prepay.internal");
     }
 }

@@ -2,6 +2,7 @@
 package org.metergate.prepay.internal;
 
 import org.junit.jupiter.api.Test;
+import org.metergate.testing.FuzzingRun;
 
 /** The credit-token fuzz target: saved inputs, then a short fuzzing run (see {@link FuzzingRun}). */
 class TokenFuzzingTest {

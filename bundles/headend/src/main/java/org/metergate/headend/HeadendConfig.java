@@ -31,10 +31,16 @@ public @interface HeadendConfig {
     int batchMaxReadings() default 500;
 
     @AttributeDefinition(name = "Bytes per message",
-            description = "Most bytes of JSON in one readings message, so a backlog never builds a message larger"
-                    + " than the gateway's memory or the broker's limit allows. A readout is never split: one larger"
-                    + " than this is sent alone", min = "1024", max = "16777216")
+            description = "Most bytes of JSON in one readings message (before compression), so a backlog never"
+                    + " builds a message larger than the gateway's memory or the broker's limit allows. A readout is"
+                    + " never split: one larger than this is sent alone", min = "1024", max = "16777216")
     int batchMaxBytes() default 65_536;
+
+    @AttributeDefinition(name = "Compress readings",
+            description = "Send readings messages gzipped (MQTT 5 user property content-encoding: gzip, see"
+                    + " docs/mqtt-contract), about a tenth of the bytes of plain JSON. Events, receipts, status and"
+                    + " command responses always go plain. Turn off (false) for a head-end that cannot inflate")
+    boolean compressReadings() default true;
 
     @AttributeDefinition(name = "Batch age (ms)",
             description = "A readings message that is not full yet is sent once its oldest reading waited this long",

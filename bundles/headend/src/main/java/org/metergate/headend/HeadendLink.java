@@ -101,7 +101,8 @@ public final class HeadendLink implements AutoCloseable {
         this.version = version;
         this.clock = clock;
         this.planner = new UplinkPlanner(outbox, settings.batchMaxReadings(), settings.batchMaxBytes(),
-                settings.inflightWindow(), settings.batchMaxAge(), log);
+                settings.inflightWindow(), settings.batchMaxAge(), log,
+                settings.compressReadings() ? new ReadingsCompression() : null);
         this.downlink = new Downlink(metering, credit, contributedCommands, outbox, this::status, version, log);
         this.commands = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
                 r -> {
@@ -207,6 +208,7 @@ public final class HeadendLink implements AutoCloseable {
             error("the head-end link stopped after an unexpected failure (" + t + "); nothing is sent until the"
                     + " gateway or its headend bundle is restarted");
         } finally {
+            planner.release();
             // never left showing CONNECTED by a thread that is gone
             connectedSince = null;
             state = LinkState.STOPPED;

@@ -9,12 +9,23 @@ import java.util.Locale;
 /** Validated link settings; built from {@link HeadendConfig} or directly by tests. */
 public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int keepAliveSeconds, int batchMaxReadings,
         int batchMaxBytes, Duration batchMaxAge, int connectTimeoutSeconds, Duration reconnectInitial,
-        Duration reconnectMax, int inflightWindow, Duration outboxPoll, boolean insecurePlaintext, long willDelaySeconds) {
+        Duration reconnectMax, int inflightWindow, Duration outboxPoll, boolean insecurePlaintext, long willDelaySeconds,
+        boolean compressReadings) {
 
     /** Smallest byte limit of a readings message: room for the envelope and a few readings. */
     static final int MIN_BATCH_BYTES = 1024;
     /** Largest byte limit of a readings message: the window holds this many bytes per message in flight. */
     static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+    /** Settings with readings batches compressed (the default of {@link HeadendConfig#compressReadings()}). */
+    public HeadendSettings(String brokerUri, long sessionExpirySeconds, int keepAliveSeconds, int batchMaxReadings,
+            int batchMaxBytes, Duration batchMaxAge, int connectTimeoutSeconds, Duration reconnectInitial,
+            Duration reconnectMax, int inflightWindow, Duration outboxPoll, boolean insecurePlaintext,
+            long willDelaySeconds) {
+        this(brokerUri, sessionExpirySeconds, keepAliveSeconds, batchMaxReadings, batchMaxBytes, batchMaxAge,
+                connectTimeoutSeconds, reconnectInitial, reconnectMax, inflightWindow, outboxPoll, insecurePlaintext,
+                willDelaySeconds, true);
+    }
 
     /** @throws IllegalArgumentException naming the bad key, its value and what to use instead */
     public HeadendSettings {
@@ -63,7 +74,7 @@ public record HeadendSettings(String brokerUri, long sessionExpirySeconds, int k
                 c.batchMaxReadings(), c.batchMaxBytes(), Duration.ofMillis(c.batchMaxAgeMs()),
                 c.connectTimeoutSeconds(), Duration.ofSeconds(c.reconnectInitialSeconds()),
                 Duration.ofSeconds(c.reconnectMaxSeconds()), c.inflightWindow(), Duration.ofMillis(c.outboxPollMs()),
-                c.insecurePlaintext(), c.willDelaySeconds());
+                c.insecurePlaintext(), c.willDelaySeconds(), c.compressReadings());
     }
 
     public boolean usesTls() {

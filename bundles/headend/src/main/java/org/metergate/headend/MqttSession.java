@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.headend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +15,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
  * One MQTT connection: a fresh Paho client with memory persistence, the in-flight window and the
@@ -101,7 +104,7 @@ final class MqttSession implements MqttCallback {
 
     /** Publishes with QoS 1; the window permit taken by the caller is released when the broker answers. */
     void publish(String topic, Publication p, boolean retained) throws MqttException {
-        client.publish(topic, message(p.payload(), retained, null), null, new MqttActionListener() {
+        client.publish(topic, message(p.payload(), retained, null, p.contentEncoding()), null, new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 window.release();
@@ -131,12 +134,26 @@ final class MqttSession implements MqttCallback {
     }
 
     static MqttMessage message(byte[] payload, boolean retained, byte[] correlationData) {
+        return message(payload, retained, correlationData, null);
+    }
+
+    /**
+     * A QoS 1 message whose content type is JSON; with a {@code contentEncoding} the payload is that coding of the
+     * JSON document, so it is not marked UTF-8 (payload format indicator 0) and carries the MQTT 5 user property
+     * {@value ReadingsCompression#PROPERTY} naming the coding.
+     */
+    static MqttMessage message(byte[] payload, boolean retained, byte[] correlationData, String contentEncoding) {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         m.setRetained(retained);
         MqttProperties props = new MqttProperties();
         props.setContentType(JSON);
-        props.setPayloadFormat(true);
+        props.setPayloadFormat(contentEncoding == null);
+        if (contentEncoding != null) {
+            List<UserProperty> user = new ArrayList<>();
+            user.add(new UserProperty(ReadingsCompression.PROPERTY, contentEncoding));
+            props.setUserProperties(user);
+        }
         if (correlationData != null) {
             props.setCorrelationData(correlationData);
         }

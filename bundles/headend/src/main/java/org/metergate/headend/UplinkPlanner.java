@@ -34,6 +34,9 @@ import com.google.gson.JsonParser;
  * read, at most {@code window} batches' worth of bytes and rows), and batches are cut from those until they
  * run out. A new session starts again from the oldest message still in the outbox: the head-end may see
  * duplicates (same {@code msgId}), never gaps. Not thread-safe: used by the link thread only.
+ *
+ * <p>With compression, a batch goes out gzipped once it is cut: the byte limit applies to the JSON document,
+ * so memory stays bounded whatever the compression ratio. Events, receipts and status always go plain.
  */
 final class UplinkPlanner {
 
@@ -57,16 +60,25 @@ final class UplinkPlanner {
     private final int batchMaxBytes;
     private final Duration batchMaxAge;
     private final LinkLog log;
+    private final ReadingsCompression compression;
     private final int envelopeBytes;
     private final Lane priority;
     private final Lane routine;
 
-    /**
-     * @param window publications in flight at once; sizes how far the planner reads ahead
-     */
+    /** A planner that sends readings batches as plain JSON. */
     UplinkPlanner(Outbox outbox, int batchMaxReadings, int batchMaxBytes, int window, Duration batchMaxAge,
             LinkLog log) {
+        this(outbox, batchMaxReadings, batchMaxBytes, window, batchMaxAge, log, null);
+    }
+
+    /**
+     * @param window publications in flight at once; sizes how far the planner reads ahead
+     * @param compression gzips readings batches, or null to send them as plain JSON
+     */
+    UplinkPlanner(Outbox outbox, int batchMaxReadings, int batchMaxBytes, int window, Duration batchMaxAge,
+            LinkLog log, ReadingsCompression compression) {
         this.outbox = outbox;
+        this.compression = compression;
         this.batchMaxReadings = batchMaxReadings;
         this.batchMaxBytes = batchMaxBytes;
         this.batchMaxAge = batchMaxAge;
@@ -80,6 +92,13 @@ final class UplinkPlanner {
     void reset() {
         priority.reset();
         routine.reset();
+    }
+
+    /** Frees what compression holds; called by the link thread when it ends. */
+    void release() {
+        if (compression != null) {
+            compression.release();
+        }
     }
 
     /** The outbox rows of {@code p} were deleted; they no longer need to be skipped when reading. */
@@ -183,8 +202,14 @@ final class UplinkPlanner {
             first = false;
         }
         b.append(shell, open, shell.length());
-        return new Publication(msgId, MessageKind.READING.topic(), b.toString().getBytes(StandardCharsets.UTF_8), ids,
-                false, rows.get(rows.size() - 1).sequence());
+        byte[] json = b.toString().getBytes(StandardCharsets.UTF_8);
+        long last = rows.get(rows.size() - 1).sequence();
+        // a lone readout beyond what a head-end inflates goes plain: the contract's cap holds for every gzip payload
+        if (compression != null && ReadingsCompression.fits(json.length)) {
+            return new Publication(msgId, MessageKind.READING.topic(), compression.gzip(json), ids, false, last,
+                    ReadingsCompression.GZIP);
+        }
+        return new Publication(msgId, MessageKind.READING.topic(), json, ids, false, last);
     }
 
     private static String emptyBatch(String msgId) {

@@ -26,7 +26,7 @@ class AsyncApiDocumentTest {
 
         List<String> refs = new ArrayList<>();
         doc.get("components").get("messages").forEach(m -> refs.add(m.get("payload").get("schema").get("$ref").asString()));
-        assertThat(refs).hasSize(7);
+        assertThat(refs).hasSize(8);
         for (String ref : refs) {
             assertThat(DOC.getParent().resolve(ref)).exists();
         }
@@ -98,6 +98,21 @@ class AsyncApiDocumentTest {
         }
         assertThat(drift).as("an event example of a clock drift").isNotNull();
         ContractSchemas.assertValid("clock-drift-event.json", drift.toString());
+    }
+
+    @Test
+    void compressedReadingsAreDescribedWithTheLinksPropertyAndLimit() throws Exception {
+        JsonNode messages = new YAMLMapper().readTree(Files.readString(DOC)).get("components").get("messages");
+        JsonNode gzip = messages.get("readingsGzip");
+        assertThat(gzip.get("payload").get("schema").get("$ref").asString()).isEqualTo("./schemas/readings.json");
+        assertThat(gzip.get("contentType").asString()).isEqualTo(MqttSession.JSON);
+        assertThat(gzip.get("headers").get("required").get(0).asString()).isEqualTo(ReadingsCompression.PROPERTY);
+        assertThat(gzip.get("headers").get("properties").get(ReadingsCompression.PROPERTY).get("const").asString())
+                .isEqualTo(ReadingsCompression.GZIP);
+        assertThat(gzip.get("bindings").get("mqtt").get("payloadFormatIndicator").asInt()).isZero();
+        assertThat(messages.get("readings").get("bindings").get("mqtt").get("payloadFormatIndicator").asInt())
+                .isEqualTo(1);
+        assertThat(gzip.get("description").asString()).contains(ReadingsCompression.MAX_INFLATED_BYTES + " bytes");
     }
 
     /** Every $ref that points at a file (not inside this document). */

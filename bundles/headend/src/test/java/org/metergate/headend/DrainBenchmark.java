@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.headend;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,9 @@ import com.google.gson.JsonParser;
  * <p>Run twice: over mutual TLS straight to the broker (the production set-up), and in plaintext through a relay
  * that splits the client's stream into MQTT packets and counts the PUBLISH packets' bytes (fixed header, topic,
  * packet id, properties, payload), giving the MQTT bytes per reading on the wire. TCP/IP and TLS framing are not
- * counted. The relay also checks that every reading id arrived, and what deflate would make of the same payloads.
+ * counted. The link runs with its defaults, so readings batches go gzipped (level 1, {@link ReadingsCompression});
+ * the relay inflates them, checks that every reading id arrived, and compares DEFLATE levels 1 and 6 (bytes and
+ * compression speed) on the same JSON batches.
  *
  * <p>Not part of the test suite (surefire runs *Test classes only). Run:
  * {@code mvn -B -q -o -pl bundles/headend test -Dtest=DrainBenchmark}
@@ -110,7 +111,7 @@ class DrainBenchmark {
             fill(outbox, perMessage);
             double fill = (System.nanoTime() - fillStart) / 1e9;
             String uri = tls ? broker.tlsUri() : "tcp://127.0.0.1:" + proxy.port();
-            // the defaults of HeadendConfig
+            // the defaults of HeadendConfig (readings batches gzipped)
             HeadendSettings settings = new HeadendSettings(uri, 604_800, 60, 500, 65_536, Duration.ofMillis(5_000), 30,
                     Duration.ofSeconds(2), Duration.ofSeconds(300), 16, Duration.ofMillis(250), !tls, 5);
             HeadendLink link = new HeadendLink(settings, new TestIdentity(gw, pki.client(gw)), outbox, () -> null,
@@ -147,14 +148,14 @@ class DrainBenchmark {
         }
     }
 
-    /** What arrived at the relay: distinct reading ids, and the deflated size of the same payloads. */
-    private static String contents(PublishCountingProxy proxy) {
+    /** What arrived at the relay: distinct reading ids, JSON and wire sizes, and DEFLATE levels 1 and 6 compared. */
+    private static String contents(PublishCountingProxy proxy) throws Exception {
         Set<String> ids = new HashSet<>(READINGS * 2);
         long readings = 0;
         long payloadBytes = 0;
-        long deflated = 0;
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        byte[] buf = new byte[1 << 16];
+        long jsonBytes = 0;
+        long gzipped = 0;
+        List<byte[]> documents = new ArrayList<>();
         for (byte[] packet : proxy.publishPacketsKept()) {
             byte[] payload = payload(packet);
             String topic = topic(packet);
@@ -162,26 +163,55 @@ class DrainBenchmark {
                 continue;
             }
             payloadBytes += payload.length;
-            JsonArray list = JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject()
+            // a JSON document starts with '{', a gzip member with 1f 8b (the link sets content-encoding: gzip)
+            boolean gzip = payload.length > 1 && payload[0] == (byte) 0x1f && payload[1] == (byte) 0x8b;
+            byte[] json = gzip ? CompressedReadingsTest.gunzip(payload) : payload;
+            gzipped += gzip ? 1 : 0;
+            jsonBytes += json.length;
+            documents.add(json);
+            JsonArray list = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject()
                     .getAsJsonArray("readings");
             for (JsonElement e : list) {
                 ids.add(e.getAsJsonObject().get("id").getAsString());
                 readings++;
             }
-            deflater.reset();
-            deflater.setInput(payload);
-            deflater.finish();
-            ByteArrayOutputStream z = new ByteArrayOutputStream();
-            while (!deflater.finished()) {
-                z.write(buf, 0, deflater.deflate(buf));
-            }
-            deflated += z.size();
         }
-        deflater.end();
-        return String.format("Plaintext run, readings topic: %,d readings published (%,d distinct ids of %,d stored);"
-                + " JSON payload %.1f bytes per reading; the same payloads deflated (not what the link sends): %.1f"
-                + " bytes per reading%n", readings, ids.size(), READINGS, (double) payloadBytes / readings,
-                (double) deflated / readings);
+        StringBuilder out = new StringBuilder(String.format("Plaintext run, readings topic: %,d readings published"
+                + " (%,d distinct ids of %,d stored) in %,d messages, %,d of them gzipped; payload as sent %.1f bytes per"
+                + " reading, JSON inflated %.1f bytes per reading%n", readings, ids.size(), READINGS, documents.size(),
+                gzipped, (double) payloadBytes / readings, (double) jsonBytes / readings));
+        out.append("DEFLATE of the same JSON batches, this JVM, one thread (best of 3):\n");
+        for (int level : new int[] {1, 6}) {
+            long best = Long.MAX_VALUE;
+            long deflated = 0;
+            for (int round = 0; round < 3; round++) {
+                long start = System.nanoTime();
+                deflated = deflate(documents, level);
+                best = Math.min(best, System.nanoTime() - start);
+            }
+            out.append(String.format("  level %d: %.1f bytes per reading, %.0f MB of JSON per second%n", level,
+                    (double) deflated / readings, jsonBytes / 1e6 / (best / 1e9)));
+        }
+        return out.toString();
+    }
+
+    private static long deflate(List<byte[]> documents, int level) {
+        Deflater deflater = new Deflater(level, true);
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        try {
+            for (byte[] json : documents) {
+                deflater.reset();
+                deflater.setInput(json);
+                deflater.finish();
+                while (!deflater.finished()) {
+                    total += deflater.deflate(buf);
+                }
+            }
+        } finally {
+            deflater.end();
+        }
+        return total;
     }
 
     /** Payload of a QoS 1 MQTT 5 PUBLISH packet: after fixed header, topic, packet id and properties. */

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package org.metergate.headend;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 
 import javax.net.ssl.SSLContext;
 
@@ -20,11 +24,21 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
-/** The head-end side for tests: records everything it receives, sends commands and tokens. */
+/**
+ * The head-end side for tests: records everything it receives, sends commands and tokens. A payload with the user
+ * property {@code content-encoding: gzip} is inflated as the contract says, so {@code payload} is always the JSON.
+ */
 final class HeadEnd implements AutoCloseable {
 
-    record Received(String topic, String payload, boolean retained, String contentType, byte[] correlationData) {
+    /**
+     * @param contentEncoding the {@code content-encoding} user property, or null
+     * @param utf8 the payload format indicator (true: UTF-8 text)
+     * @param wireBytes the payload's size as published
+     */
+    record Received(String topic, String payload, boolean retained, String contentType, byte[] correlationData,
+            String contentEncoding, boolean utf8, int wireBytes) {
     }
 
     private final MqttAsyncClient client;
@@ -44,8 +58,12 @@ final class HeadEnd implements AutoCloseable {
             @Override
             public void messageArrived(String topic, MqttMessage m) {
                 MqttProperties p = m.getProperties();
-                Received r = new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained(),
-                        p == null ? null : p.getContentType(), p == null ? null : p.getCorrelationData());
+                String encoding = p == null ? null : p.getUserProperties().stream()
+                        .filter(u -> u.getKey().equals("content-encoding")).map(UserProperty::getValue).findFirst()
+                        .orElse(null);
+                Received r = new Received(topic, new String(decoded(encoding, m.getPayload()), StandardCharsets.UTF_8),
+                        m.isRetained(), p == null ? null : p.getContentType(), p == null ? null : p.getCorrelationData(),
+                        encoding, p != null && p.getPayloadFormat(), m.getPayload().length);
                 synchronized (received) {
                     received.add(r);
                     received.notifyAll();
@@ -70,6 +88,20 @@ final class HeadEnd implements AutoCloseable {
             o.setSocketFactory(tls.getSocketFactory());
         }
         client.connect(o).waitForCompletion(10_000);
+    }
+
+    private static byte[] decoded(String encoding, byte[] payload) {
+        if (encoding == null) {
+            return payload;
+        }
+        if (!encoding.equals("gzip")) {
+            throw new AssertionError("unknown content-encoding " + encoding);
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(payload))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a gzip payload does not inflate", e);
+        }
     }
 
     HeadEnd subscribe(String... filters) throws MqttException {

@@ -355,7 +355,8 @@ class HeadendLinkTest {
         assertThat(thrown).isTrue();
         assertThat(link.status().lastError()).contains("ran out of memory", "tried again");
         assertThat(log.contains("ERROR", "ran out of memory")).isTrue();
-        assertThat(readingValues(headEnd.awaitAll(l -> readingValues(l).size() >= 50, WAIT))).containsAll(
+        // batches sent before the error arrive again after it: wait for every value, not for 50 of them
+        assertThat(readingValues(headEnd.awaitAll(l -> new java.util.HashSet<>(readingValues(l)).size() >= 50, WAIT))).containsAll(
                 java.util.stream.IntStream.range(0, 50).boxed().toList());
         eventually("connected again", WAIT, () -> link.status().connected());
     }

@@ -47,5 +47,6 @@ class HeadendSettingsTest {
         assertThat(s.sessionExpirySeconds()).isEqualTo(7 * 24 * 3600);
         assertThat(s.willDelaySeconds()).isPositive();
         assertThat(s.reconnectMax()).isGreaterThan(s.reconnectInitial());
+        assertThat(s.compressReadings()).isTrue();
     }
 }

@@ -11,7 +11,9 @@
 # 10.00 EUR at a demo tariff of 10.00 EUR/kWh in their evening peak, drain their credit; the meters' low-credit
 # events reach the head-end; bob's customer rule (demo-run/customers.properties) tops d2 up automatically;
 # alice has no auto-recharge, so d1 is disconnected at zero (friendly-credit periods are off); she pays and
-# the gateway reconnects d1. A summary of the story ends the run. Ctrl-C (or the end of --for) stops everything.
+# the gateway reconnects d1. A summary of the story ends the run. The technician console's address and
+# one-time setup code are printed once the gateway is up (docs/technician-guide.md). Ctrl-C (or the end of
+# --for) stops everything.
 # The DLMS meters' HLS5 keys (printed by the DLMS simulator) are entered through the gateway's shell, with
 # mg:dlms-key, by a one-off start-up script that also does the commissioning (see "gateway shell script").
 set -euo pipefail
@@ -44,6 +46,7 @@ SIM_JAR="$ROOT/simulator/target/metergate-simulator.jar"
 HEADEND_JAR="$ROOT/headend-simulator/target/metergate-headend.jar"
 RUN_DIR="$ROOT/demo-run"
 HEADEND_PORT=6883
+CONSOLE_PORT=8443
 GATEWAY_ID=demo-gateway
 
 # --- build when an output is missing or older than any source ---------------------------------
@@ -213,6 +216,9 @@ fi
 # --- DLMS meters: one file per meter, with the prepayment values read at each poll ------------------
 # the security service (which holds the DLMS keys and the device identity) needs the gateway's id
 echo "gatewayId=$GATEWAY_ID" >"$RUN_DIR/metergate/conf/org.metergate.security.cfg"
+# the technician console: HTTPS with the gateway's own certificate, on this machine only
+port_open "$CONSOLE_PORT" && { echo "demo.sh: port $CONSOLE_PORT (console) is in use; stop what listens there" >&2; exit 1; }
+sed -i -e "s/^port=.*/port=$CONSOLE_PORT/" -e 's/^host=.*/host=127.0.0.1/' "$RUN_DIR/metergate/conf/org.metergate.console.cfg"
 # credit tokens: the head-end's public key, and each DLMS meter's serial (how tokens name it) as an alias
 # of its gateway id; lists in a .cfg use the typed form ["a", "b"], which then applies to every value
 aliases=""
@@ -300,6 +306,15 @@ cp "$PKI_DIR/ca.pem" "$COMMISSION/ca.pem"
 release "$COMMISSION/certificate-ready" "demo.sh: commissioning - mg:install-cert"
 await_line 30 'installed certificate' "$RUN_DIR/gateway.out" \
     || { echo "demo.sh: the certificate was not installed; see $RUN_DIR/gateway.out" >&2; exit 1; }
+await_line 30 'console served on' "$RUN_DIR/gateway.out" \
+    || { echo "demo.sh: the console did not start; see $RUN_DIR/gateway.out" >&2; exit 1; }
+echo "demo.sh: technician console: https://127.0.0.1:$CONSOLE_PORT/ (the browser warns: the gateway's certificate" \
+    "names $GATEWAY_ID, not this address)"
+if command -v openssl >/dev/null; then
+    echo "demo.sh:   it presents the certificate just installed, $(openssl x509 -noout -fingerprint -sha256 \
+        -in "$COMMISSION/gateway-chain.pem" | sed 's/^.*Fingerprint=/SHA-256 fingerprint /')"
+fi
+"$RUN_DIR/metergate/bin/metergate" setup-code | sed 's/^/demo.sh:   /'
 # the head-end link: its configuration is written once the gateway has a certificate, so it connects at once
 cat >"$RUN_DIR/metergate/conf/org.metergate.headend.cfg" <<CFG
 brokerUri=ssl://127.0.0.1:$HEADEND_PORT

@@ -28,6 +28,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 import com.google.gson.JsonObject;
 
@@ -35,7 +36,9 @@ import com.google.gson.JsonObject;
  * The head-end side of the MQTT contract (v1) as a Paho MQTT 5 client: subscribes to {@code mg/v1/+/#}
  * (optionally as the shared subscription {@code $share/headend/...}), records everything per gateway and
  * topic with de-duplication and a per-meter ordering check ({@link MessageLedger}), sends commands with
- * MQTT 5 request/response and credit tokens.
+ * MQTT 5 request/response and credit tokens. Payloads the gateway sent compressed (user property
+ * {@code content-encoding: gzip}) are inflated first, at most to {@link ContentDecoding#MAX_INFLATED_BYTES};
+ * what cannot be read is kept in {@link #rejected()} with the reason.
  *
  * <pre>{@code
  * try (HeadendSimulator headend = HeadendSimulator.connectTo(broker.uri())
@@ -59,7 +62,7 @@ public final class HeadendSimulator implements AutoCloseable {
     private final boolean shared;
     private final Consumer<Observation> listener;
     private final List<Consumer<Observation>> extraListeners = new CopyOnWriteArrayList<>();
-    private final MessageLedger ledger = new MessageLedger();
+    private final MessageLedger ledger;
     private final MqttAsyncClient client;
     private final CommandChannel commands;
     private volatile CompletableFuture<Void> subscribed = new CompletableFuture<>();
@@ -71,6 +74,7 @@ public final class HeadendSimulator implements AutoCloseable {
         private String clientId = "headend-" + UUID.randomUUID().toString().substring(0, 8);
         private boolean shared;
         private Consumer<Observation> listener = o -> { };
+        private int maxInflatedBytes = ContentDecoding.MAX_INFLATED_BYTES;
 
         private Builder(String uri) {
             this.uri = uri;
@@ -99,6 +103,15 @@ public final class HeadendSimulator implements AutoCloseable {
             return this;
         }
 
+        /** The largest document a compressed payload may inflate to (default: the contract's 16 MiB). */
+        public Builder maxInflatedBytes(int maxInflatedBytes) {
+            if (maxInflatedBytes < 1) {
+                throw new IllegalArgumentException("maxInflatedBytes must be at least 1, not " + maxInflatedBytes);
+            }
+            this.maxInflatedBytes = maxInflatedBytes;
+            return this;
+        }
+
         /** Connects and subscribes; fails with the broker's reason if it refuses either. */
         public HeadendSimulator start() throws MqttException, InterruptedException {
             HeadendSimulator h = new HeadendSimulator(this);
@@ -122,6 +135,7 @@ public final class HeadendSimulator implements AutoCloseable {
         this.clientId = b.clientId;
         this.shared = b.shared;
         this.listener = b.listener;
+        this.ledger = new MessageLedger(b.maxInflatedBytes);
         this.client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         this.commands = new CommandChannel(client, gateway -> "mg/v1/" + gateway + "/" + replySuffix(), ledger::statusOf);
         client.setCallback(new Callback()); // before connect: Paho drops messages that arrive before it is set
@@ -215,7 +229,7 @@ public final class HeadendSimulator implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage m) {
             MqttProperties p = m.getProperties();
-            Optional<Observation> o = ledger.accept(topic, m.getPayload(), m.isRetained());
+            Optional<Observation> o = ledger.accept(topic, m.getPayload(), m.isRetained(), contentEncoding(p));
             if (p != null && p.getCorrelationData() != null && topic.endsWith("/" + replySuffix()) && o.isPresent()) {
                 commands.answered(p.getCorrelationData(), o.get());
             }
@@ -223,6 +237,18 @@ public final class HeadendSimulator implements AutoCloseable {
                 notify(listener, observation);
                 extraListeners.forEach(l -> notify(l, observation));
             });
+        }
+
+        private static String contentEncoding(MqttProperties p) {
+            if (p == null) {
+                return null;
+            }
+            for (UserProperty u : p.getUserProperties()) {
+                if (ContentDecoding.PROPERTY.equals(u.getKey())) {
+                    return u.getValue();
+                }
+            }
+            return null;
         }
 
         private void notify(Consumer<Observation> l, Observation observation) {
@@ -314,6 +340,16 @@ public final class HeadendSimulator implements AutoCloseable {
     /** The readings of one meter, de-duplicated, in arrival order. */
     public List<JsonObject> readings(String gateway, String meter) {
         return ledger.readings(gateway, meter);
+    }
+
+    /** The daily/v1 documents of one meter (sent inside readings batches; not readings), de-duplicated by id. */
+    public List<JsonObject> dailyValues(String gateway, String meter) {
+        return ledger.dailyValues(gateway, meter);
+    }
+
+    /** Messages whose payload could not be read (corrupt or unknown compression, too large), with the reason. */
+    public List<Observation> rejected() {
+        return ledger.rejected();
     }
 
     /** Waits until at least {@code count} distinct readings of the meter arrived; returns them all. */

@@ -25,9 +25,11 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 /**
- * What the head-end has received, per gateway and topic: drops repeated messages (same gateway and
- * {@code msgId}) and repeated readings (same reading {@code id}, however the batches were cut), checks
+ * What the head-end has received, per gateway and topic: inflates compressed payloads (up to a size limit),
+ * drops repeated messages (same gateway and {@code msgId}) and repeated readings (same reading {@code id},
+ * however the batches were cut), keeps the daily/v1 documents of a batch apart from its readings, checks
  * that each meter's readings arrive in the order they were taken, and lets tests wait for results.
+ * A payload that cannot be read is kept as a rejected observation with the reason.
  * Thread-safe; waiting methods wake on every accepted message.
  */
 final class MessageLedger {
@@ -40,6 +42,10 @@ final class MessageLedger {
     private final Set<String> seenMessages = new HashSet<>();
     private final Set<String> seenReadings = new HashSet<>();
     private final Map<String, List<JsonObject>> readingsByMeter = new HashMap<>();
+    private final Set<String> seenDaily = new HashSet<>();
+    private final Map<String, List<JsonObject>> dailyByMeter = new HashMap<>();
+    private final Deque<Observation> rejected = new ArrayDeque<>();
+    private final int maxInflatedBytes;
     private final Map<String, Instant> latestReadingTs = new HashMap<>();
     private final Map<String, JsonObject> statusByGateway = new TreeMap<>();
     private final Map<String, Long> counts = new TreeMap<>();
@@ -48,11 +54,30 @@ final class MessageLedger {
     private long duplicateReadingsDropped;
     private long foreignTopics;
 
+    MessageLedger() {
+        this(ContentDecoding.MAX_INFLATED_BYTES);
+    }
+
+    /** @param maxInflatedBytes the largest document a compressed payload may inflate to */
+    MessageLedger(int maxInflatedBytes) {
+        this.maxInflatedBytes = maxInflatedBytes;
+    }
+
     /**
      * Records a message as received on {@code topic}; returns it as an observation, or empty if it was a
      * duplicate or not under {@code mg/v1/<gateway>/}.
      */
     synchronized Optional<Observation> accept(String topic, byte[] payload, boolean retained) {
+        return accept(topic, payload, retained, null);
+    }
+
+    /**
+     * As {@link #accept(String, byte[], boolean)} for a payload in {@code contentEncoding} (the MQTT 5 user
+     * property {@value ContentDecoding#PROPERTY}, null for plain JSON), inflated before de-duplication. A payload
+     * that does not inflate within the limit is returned as an observation with the reason in
+     * {@link Observation#rejected()}, counted apart, never thrown.
+     */
+    synchronized Optional<Observation> accept(String topic, byte[] payload, boolean retained, String contentEncoding) {
         if (!topic.startsWith(TOPIC_ROOT) || topic.indexOf('/', TOPIC_ROOT.length()) < 0) {
             foreignTopics++;
             return Optional.empty();
@@ -60,7 +85,19 @@ final class MessageLedger {
         int slash = topic.indexOf('/', TOPIC_ROOT.length());
         String gateway = topic.substring(TOPIC_ROOT.length(), slash);
         String sub = topic.substring(slash + 1);
-        String raw = new String(payload, StandardCharsets.UTF_8);
+        byte[] document;
+        try {
+            document = ContentDecoding.decode(contentEncoding, payload, maxInflatedBytes);
+        } catch (ContentDecoding.UndecodablePayload e) {
+            Observation o = new Observation(gateway, sub, null, "", retained, Instant.now(), e.getMessage());
+            rejected.add(o);
+            if (rejected.size() > MAX_OBSERVATIONS) {
+                rejected.removeFirst();
+            }
+            notifyAll();
+            return Optional.of(o);
+        }
+        String raw = new String(document, StandardCharsets.UTF_8);
         Observation o = new Observation(gateway, sub, parseObject(raw), raw, retained, Instant.now());
         String msgId = o.msgId();
         if (msgId != null && !seenMessages.add(gateway + '\n' + msgId)) {
@@ -98,6 +135,14 @@ final class MessageLedger {
             String meter = text(r, "meter", "?");
             String id = text(r, "id", msgId + "/" + index);
             index++;
+            String schema = text(r, "schema", null);
+            if (schema != null) {
+                // not a reading: daily/v1 values are kept apart, elements of an unknown schema are left out
+                if (schema.equals(Observation.DAILY) && seenDaily.add(gateway + '\n' + id)) {
+                    dailyByMeter.computeIfAbsent(gateway + '\n' + meter, k -> new ArrayList<>()).add(r);
+                }
+                continue;
+            }
             if (!seenReadings.add(gateway + '\n' + id)) {
                 duplicateReadingsDropped++;
                 continue;
@@ -126,6 +171,16 @@ final class MessageLedger {
 
     synchronized List<JsonObject> readings(String gateway, String meter) {
         return new ArrayList<>(readingsByMeter.getOrDefault(gateway + '\n' + meter, List.of()));
+    }
+
+    /** The daily/v1 documents of one meter, de-duplicated by id, in arrival order. */
+    synchronized List<JsonObject> dailyValues(String gateway, String meter) {
+        return new ArrayList<>(dailyByMeter.getOrDefault(gateway + '\n' + meter, List.of()));
+    }
+
+    /** Messages whose payload could not be read (the last 100,000), each with the reason. */
+    synchronized List<Observation> rejected() {
+        return new ArrayList<>(rejected);
     }
 
     synchronized Optional<JsonObject> statusOf(String gateway) {

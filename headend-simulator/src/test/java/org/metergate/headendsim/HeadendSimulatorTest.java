@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,29 @@ class HeadendSimulatorTest {
                     .append(tsAndIds[i]).append("\",\"status\":\"ok\"}");
         }
         return b.append("]}").toString();
+    }
+
+    @Test
+    void inflatesGzippedReadingsAndReportsWhatDoesNotInflateWithoutLosingTheConnection() throws Exception {
+        try (HeadendSimulator headend = headend(false); TestClient gw = gateway("gw-gzip")) {
+            MqttProperties gzip = new MqttProperties();
+            gzip.setContentType("application/json");
+            gzip.setPayloadFormat(false);
+            gzip.setUserProperties(new java.util.ArrayList<>(List.of(new UserProperty("content-encoding", "gzip"))));
+            byte[] zipped = ContentDecodingTest.gzip(batch("z1", "m1", "2026-01-01T00:00:00Z", "r1",
+                    "2026-01-01T00:15:00Z", "r2").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            gw.publish("mg/v1/gw-gzip/readings", zipped, false, gzip);
+            gw.publish("mg/v1/gw-gzip/readings", java.util.Arrays.copyOf(zipped, zipped.length / 2), false, gzip);
+            gw.publish("mg/v1/gw-gzip/readings", batch("p1", "m1", "2026-01-01T00:30:00Z", "r3"), false);
+
+            assertThat(headend.awaitReadings("gw-gzip", "m1", 3, WAIT)).extracting(r -> r.get("id").getAsString())
+                    .containsExactly("r1", "r2", "r3");
+            assertThat(headend.rejected()).singleElement().satisfies(o -> {
+                assertThat(o.gateway()).isEqualTo("gw-gzip");
+                assertThat(o.rejected()).contains("corrupt or truncated");
+            });
+            assertThat(headend.isConnected()).isTrue();
+        }
     }
 
     @Test

@@ -106,7 +106,11 @@ final class TestClient implements AutoCloseable {
     }
 
     int publish(String topic, String payload, boolean retained, MqttProperties p) throws MqttException {
-        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        return publish(topic, payload.getBytes(StandardCharsets.UTF_8), retained, p);
+    }
+
+    int publish(String topic, byte[] payload, boolean retained, MqttProperties p) throws MqttException {
+        MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         m.setRetained(retained);
         m.setProperties(p);

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import org.metergate.headendsim.Observation;
 import org.metergate.headendsim.credit.TokenReceipt;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -46,22 +45,23 @@ final class ObservationPrinter {
         String prefix = CLOCK.format(o.arrived()) + " " + o.gateway() + " ";
         JsonObject p = o.payload();
         List<String> out = new ArrayList<>();
+        if (o.rejected() != null) {
+            out.add(prefix + o.topic() + " REJECTED: " + o.rejected());
+            return out;
+        }
         if (p == null) {
             out.add(prefix + o.topic() + " (not a JSON object): " + shorten(o.raw()));
             return out;
         }
         switch (o.topic()) {
             case "readings" -> {
-                JsonElement list = p.get("readings");
-                if (list != null && list.isJsonArray() && summaryObis != null) {
-                    summaries(list.getAsJsonArray()).forEach(line -> out.add(prefix + line));
-                } else if (list != null && list.isJsonArray()) {
-                    for (JsonElement e : list.getAsJsonArray()) {
-                        if (e.isJsonObject()) {
-                            out.add(prefix + reading(e.getAsJsonObject()));
-                        }
-                    }
+                List<JsonObject> readings = o.readings();
+                if (summaryObis != null) {
+                    summaries(readings).forEach(line -> out.add(prefix + line));
+                } else {
+                    readings.forEach(r -> out.add(prefix + reading(r)));
                 }
+                o.dailyValues().forEach(d -> out.add(prefix + daily(d)));
                 if (out.isEmpty()) {
                     out.add(prefix + "readings without a readings list: " + shorten(o.raw()));
                 }
@@ -87,13 +87,10 @@ final class ObservationPrinter {
         return out;
     }
 
-    private List<String> summaries(JsonArray list) {
+    private List<String> summaries(List<JsonObject> list) {
         Map<String, List<JsonObject>> byMeter = new LinkedHashMap<>();
-        for (JsonElement e : list) {
-            if (e.isJsonObject()) {
-                JsonObject r = e.getAsJsonObject();
-                byMeter.computeIfAbsent(text(r, "meter"), m -> new ArrayList<>()).add(r);
-            }
+        for (JsonObject r : list) {
+            byMeter.computeIfAbsent(text(r, "meter"), m -> new ArrayList<>()).add(r);
         }
         List<String> lines = new ArrayList<>();
         byMeter.forEach((meter, readings) -> {
@@ -141,6 +138,32 @@ final class ObservationPrinter {
     private static String reading(JsonObject r) {
         return "reading " + text(r, "meter") + " " + text(r, "obis") + " = " + value(r) + " " + opt(r, "unit")
                 + " at " + text(r, "ts") + " [" + text(r, "status") + "]";
+    }
+
+    /** A daily/v1 document: the day's registers at midnight and the consumption of the day before. */
+    private static String daily(JsonObject d) {
+        StringBuilder b = new StringBuilder("daily " + text(d, "meter") + " " + text(d, "day") + " (" + text(d, "zone")
+                + "):");
+        JsonElement registers = d.get("registers");
+        String sep = " ";
+        if (registers != null && registers.isJsonArray()) {
+            for (JsonElement e : registers.getAsJsonArray()) {
+                if (e.isJsonObject()) {
+                    JsonObject r = e.getAsJsonObject();
+                    b.append(sep).append(text(r, "obis")).append(" = ").append(value(r)).append(' ').append(opt(r, "unit"));
+                    sep = ", ";
+                }
+            }
+        }
+        JsonElement consumption = d.get("consumption");
+        if (consumption != null && consumption.isJsonObject()) {
+            JsonObject c = consumption.getAsJsonObject();
+            b.append("; consumption ").append(text(c, "day")).append(" = ").append(value(c)).append(' ')
+                    .append(opt(c, "unit"));
+        } else {
+            b.append("; consumption of the day before unknown");
+        }
+        return b.toString().stripTrailing();
     }
 
     /** The physical value: value x 10^scaler (COSEM scaler_unit); text values as they are. */

@@ -136,7 +136,8 @@ final class RunCommand implements Callable<Integer> {
             };
             hook = new Thread(() -> {
                 stop.run();
-                out.println("stopped: " + h.counts() + ", duplicates dropped " + h.duplicatesDropped());
+                out.println("stopped: " + h.counts() + ", duplicates dropped " + h.duplicatesDropped()
+                        + ", payloads rejected " + h.rejected().size());
                 out.flush();
             }, "headend-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -78,13 +78,8 @@ public final class BalanceWatcher {
         List<Action> actions = new ArrayList<>();
         if ("credit/receipts".equals(o.topic())) {
             TokenReceipt.from(o).ifPresent(r -> receipt(o.gateway(), r, actions));
-        } else if ("readings".equals(o.topic()) && o.payload() != null && o.payload().has("readings")
-                && o.payload().get("readings").isJsonArray()) {
-            for (JsonElement e : o.payload().getAsJsonArray("readings")) {
-                if (e.isJsonObject()) {
-                    reading(o.gateway(), e.getAsJsonObject(), actions);
-                }
-            }
+        } else if ("readings".equals(o.topic())) {
+            o.readings().forEach(r -> reading(o.gateway(), r, actions));
         }
         return actions;
     }

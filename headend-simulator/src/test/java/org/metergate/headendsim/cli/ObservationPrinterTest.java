@@ -32,6 +32,32 @@ class ObservationPrinterTest {
     }
 
     @Test
+    void dailyValuesAreShownAsSuchAndNotAsReadings() {
+        String daily = "{\"schema\":\"daily/v1\",\"id\":\"d1|daily|2026-03-02\",\"meter\":\"d1\",\"day\":\"2026-03-02\","
+                + "\"zone\":\"Z\",\"registers\":[{\"id\":\"d1|1-0:1.8.0*255|2026-03-02T00:00:00Z\",\"meter\":\"d1\","
+                + "\"obis\":\"1-0:1.8.0*255\",\"value\":2157311,\"scaler\":0,\"unit\":\"Wh\",\"ts\":"
+                + "\"2026-03-02T00:00:00Z\",\"status\":\"ok\"}],\"consumption\":{\"day\":\"2026-03-01\","
+                + "\"obis\":\"1-0:1.8.0*255\",\"value\":7415,\"scaler\":0,\"unit\":\"Wh\",\"status\":\"ok\"}}";
+        String reading = "{\"meter\":\"d1\",\"obis\":\"1-0:1.8.0*255\",\"value\":2157400,\"scaler\":0,\"unit\":\"Wh\","
+                + "\"ts\":\"2026-03-02T00:15:00Z\",\"status\":\"ok\"}";
+        Observation o = obs("readings", "{\"readings\":[" + reading + "," + daily + "]}");
+        assertThat(printer.lines(o)).containsExactly(
+                "12:34:56 gw1 reading d1 1-0:1.8.0*255 = 2157400 Wh at 2026-03-02T00:15:00Z [ok]",
+                "12:34:56 gw1 daily d1 2026-03-02 (Z): 1-0:1.8.0*255 = 2157311 Wh; consumption 2026-03-01 = 7415 Wh");
+        assertThat(new ObservationPrinter(List.of("1-0:1.8.0*255")).lines(o)).containsExactly(
+                "12:34:56 gw1 readings d1: 1 value at 2026-03-02T00:15:00Z [ok]; 1-0:1.8.0*255 = 2157400 Wh",
+                "12:34:56 gw1 daily d1 2026-03-02 (Z): 1-0:1.8.0*255 = 2157311 Wh; consumption 2026-03-01 = 7415 Wh");
+    }
+
+    @Test
+    void aRejectedPayloadIsShownWithItsReason() {
+        Observation o = new Observation("gw1", "readings", null, "", false, Instant.parse("2026-01-01T12:34:56Z"),
+                "gzip payload of 20 bytes is corrupt or truncated (Unexpected end of ZLIB input stream); rejected");
+        assertThat(printer.lines(o)).containsExactly("12:34:56 gw1 readings REJECTED: gzip payload of 20 bytes is"
+                + " corrupt or truncated (Unexpected end of ZLIB input stream); rejected");
+    }
+
+    @Test
     void eventsReceiptsAndStatus() {
         assertThat(printer.lines(obs("events", "{\"type\":\"low-credit\",\"meter\":\"m1\",\"detail\":\"below 5.00\"}")))
                 .containsExactly("12:34:56 gw1 event low-credit meter m1: below 5.00");

@@ -207,8 +207,8 @@ final class MeterPages {
     private static void history(StringBuilder body, String meterId, List<TokenHistory> recent) {
         body.append("<h3>Recent tokens</h3>");
         if (recent.isEmpty()) {
-            body.append("<p>None: no token for this meter is in the ledger (finished tokens are pruned some time "
-                    + "after they expire).</p>");
+            body.append("<p>None: no token for this meter is in the ledger (finished tokens are pruned soon after "
+                    + "their validity ends).</p>");
             return;
         }
         body.append("<table class=\"tokens\"><thead><tr><th>Token (jti)</th><th>Kind</th><th>Amount</th>")

@@ -12,9 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +26,12 @@ import org.metergate.api.ledger.LedgerEntry;
 import org.metergate.api.ledger.TokenState;
 import org.metergate.headendsim.EmbeddedBroker;
 import org.metergate.headendsim.HeadendSimulator;
-import org.metergate.headendsim.Observation;
 import org.metergate.headendsim.Pki;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.JwsTokenVerifier;
 import org.metergate.simulator.dlms.SimClock;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -94,9 +86,11 @@ class TokenCrashIT {
     Path stateDir;
 
     private final ECKey headendKey;
+    private final PrepaidGateway prepaid;
 
     TokenCrashIT() throws Exception {
         headendKey = new ECKeyGenerator(Curve.P_256).keyID(KID).generate();
+        prepaid = new PrepaidGateway(headendKey);
     }
 
     @Test
@@ -120,11 +114,13 @@ class TokenCrashIT {
                         .tls(pki.clientContext(Pki.HEADEND_CN)).start();
                 GatewayProcess gateway = GatewayProcess.copyOfDistribution(GATEWAY)) {
             DlmsMeter meter = sim.meters().get(0);
-            configure(gateway, broker, meter);
+            gateway.writeHeadendConfig(broker.uri(), Map.of());
+            prepaid.configurePrepay(gateway, METER, meter);
             gateway.start();
             assertThat(gateway.commission(pki)).doesNotContain("NOT installed");
-            enterKeys(gateway, meter);
-            writeMeterConfig(gateway, meter);
+            PrepaidGateway.enterKeys(gateway, METER, meter);
+            // read at start and then hourly, so token sessions rarely meet a metering poll
+            PrepaidGateway.writeDlmsMeterConfig(gateway, METER, meter, 3600);
             headend.awaitState(GATEWAY, "online", WAIT);
             gateway.awaitCommandOutput("mg:meters", out -> out.lines()
                     .anyMatch(l -> l.startsWith(METER + " ") && l.contains("ONLINE")), WAIT);
@@ -137,7 +133,7 @@ class TokenCrashIT {
             for (int run = 0; run < runs; run++) {
                 String jti = "crash-" + run + "-" + Long.toHexString(random.nextLong());
                 long amount = 1 + random.nextInt(5_000);
-                String token = sign(jti, meter.config().serial(), amount);
+                String token = prepaid.sign(jti, meter.config().serial(), amount);
                 amounts.put(jti, amount);
                 tokens.put(jti, token);
                 Step aim = Step.values()[random.nextInt(4)];
@@ -196,7 +192,7 @@ class TokenCrashIT {
             for (String jti : amounts.keySet()) {
                 assertThat(count(headend, jti, "meter-result")).as("meter results of %s", jti).isGreaterThanOrEqualTo(1);
                 assertThat(headend.observations(GATEWAY, "credit/receipts").stream()
-                        .filter(o -> isReceipt(o, jti, "meter-result"))
+                        .filter(o -> PrepaidGateway.isReceipt(o, jti, "meter-result"))
                         .allMatch(o -> o.payload().get("detail").getAsString().equals("3 execution-ok")))
                         .as("every meter result of %s is execution-ok (never a replay rejection)", jti).isTrue();
             }
@@ -266,57 +262,9 @@ class TokenCrashIT {
         }
     }
 
-    private void configure(GatewayProcess gateway, EmbeddedBroker broker, DlmsMeter meter) throws Exception {
-        gateway.writeHeadendConfig(broker.uri(), Map.of());
-        gateway.writeConf("org.metergate.prepay.cfg", "headendPublicKeys=" + KID + "=-----BEGIN PUBLIC KEY-----"
-                + Base64.getEncoder().encodeToString(headendKey.toECPublicKey().getEncoded())
-                + "-----END PUBLIC KEY-----\n"
-                + "currency=EUR\nmaxAmountMinor=50000\nclockSkewSeconds=60\n"
-                + "retryInitialSeconds=1\nretryMaxSeconds=2\nstatusPollMillis=100\neventPollSeconds=0\n"
-                + "meterAliases=" + meter.config().serial() + "=" + METER + "\n");
-    }
-
-    private static void writeMeterConfig(GatewayProcess gateway, DlmsMeter meter) throws Exception {
-        // read at start and then hourly, so token sessions rarely meet a metering poll
-        gateway.writeConf("org.metergate.dlms.meter-" + METER + ".cfg", "meterId=" + METER + "\n"
-                + "link=tcp://127.0.0.1:" + meter.wrapperPort() + "\n"
-                + "authentication=HLS5_GMAC\n"
-                + "expectedSystemTitle=" + meter.config().systemTitleHex() + "\n"
-                + "pollIntervalSeconds=3600\nresponseTimeoutMs=2000\nretries=1\n"
-                + "backoffInitialSeconds=1\nbackoffMaxSeconds=1\n");
-    }
-
-    private static void enterKeys(GatewayProcess gateway, DlmsMeter meter) throws Exception {
-        HexFormat hex = HexFormat.of();
-        assertThat(gateway.execute("mg:dlms-key " + METER + " authentication "
-                + hex.formatHex(meter.config().authenticationKey()))).contains("Stored the authentication key");
-        assertThat(gateway.execute("mg:dlms-key " + METER + " encryption "
-                + hex.formatHex(meter.config().encryptionKey()))).contains("Stored the encryption key");
-    }
-
-    /** A credit token for the meter's serial, valid for an hour. */
-    private String sign(String jti, String serial, long amount) throws Exception {
-        long now = Instant.now().getEpochSecond();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("jti", jti);
-        c.put("meter", serial);
-        c.put("amount", amount);
-        c.put("currency", "EUR");
-        c.put("kind", "credit");
-        c.put("iat", now);
-        c.put("exp", now + 3600);
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KID).build(), new Payload(c));
-        jws.sign(new ECDSASigner(headendKey));
-        return jws.serialize();
-    }
-
-    private static boolean isReceipt(Observation o, String jti, String stage) {
-        return o.payload() != null && jti.equals(o.payload().get("token").getAsString())
-                && stage.equals(o.payload().get("stage").getAsString());
-    }
-
     private static long count(HeadendSimulator headend, String jti, String stage) {
-        return headend.observations(GATEWAY, "credit/receipts").stream().filter(o -> isReceipt(o, jti, stage)).count();
+        return headend.observations(GATEWAY, "credit/receipts").stream()
+                .filter(o -> PrepaidGateway.isReceipt(o, jti, stage)).count();
     }
 
     /** Receipts that answer a push: {@code accepted} (new) or {@code duplicate} (known). */

@@ -133,7 +133,7 @@ echo "load_average=$load"
 # restart: same installation and data/ (database, class-data sharing archive written when the first run stopped)
 if [[ "${RESTART:-1}" != 0 ]]; then
     stop_pid "$pid"
-    cds_mb=$(find "$GW/data/cds" -name '*.jsa' -printf '%s\n' 2>/dev/null | awk '{s += $1} END {printf "%.1f", s / 1e6}')
+    cds_mb=$({ find "$GW/data/cds" -name '*.jsa' -printf '%s\n' 2>/dev/null || true; } | awk '{s += $1} END {printf "%.1f", s / 1e6}')
     mv "$LOG" "$RUN/metergate-first-run.log"
     start_gateway
     await_first_reading

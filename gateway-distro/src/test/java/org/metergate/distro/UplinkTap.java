@@ -23,6 +23,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.metergate.headendsim.ContentDecoding;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -30,7 +32,8 @@ import com.google.gson.JsonParser;
 
 /**
  * A second head-end subscriber that keeps count of every copy it receives from one gateway, before any
- * de-duplication (the head-end simulator drops repeats and counts only how many): which outbox messages
+ * de-duplication (the head-end simulator drops repeats and counts only how many), after inflating readings
+ * batches sent gzipped (MQTT contract v1, {@code content-encoding: gzip}): which outbox messages
  * reached the broker, by {@link DeliveryKeys delivery key}, and which of them arrived more than once.
  */
 final class UplinkTap implements AutoCloseable {
@@ -69,10 +72,17 @@ final class UplinkTap implements AutoCloseable {
         return tap;
     }
 
-    private synchronized void record(String topic, byte[] payload) {
+    private synchronized void record(String topic, byte[] payload, String contentEncoding) {
         publications++;
         notifyAll();
-        String text = new String(payload, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = new String(ContentDecoding.decode(contentEncoding, payload, ContentDecoding.MAX_INFLATED_BYTES),
+                    StandardCharsets.UTF_8);
+        } catch (ContentDecoding.UndecodablePayload e) {
+            unreadable.add(topic + ": " + e.getMessage());
+            return;
+        }
         try {
             JsonObject doc = JsonParser.parseString(text).getAsJsonObject();
             if (topic.endsWith("/readings")) {
@@ -163,7 +173,14 @@ final class UplinkTap implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            record(topic, message.getPayload());
+            String encoding = null;
+            MqttProperties p = message.getProperties();
+            for (UserProperty u : p == null ? List.<UserProperty>of() : p.getUserProperties()) {
+                if (ContentDecoding.PROPERTY.equals(u.getKey())) {
+                    encoding = u.getValue();
+                }
+            }
+            record(topic, message.getPayload(), encoding);
         }
 
         @Override

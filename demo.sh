@@ -52,8 +52,11 @@ GATEWAY_ID=demo-gateway
 # --- build when an output is missing or older than any source ---------------------------------
 needs_build() {
     [[ -x "$DISTRO/bin/metergate" && -f "$SIM_JAR" && -f "$HEADEND_JAR" ]] || return 0
-    local oldest="$SIM_JAR"
-    [[ "$DISTRO/bin/felix.jar" -ot "$oldest" ]] && oldest="$DISTRO/bin/felix.jar"
+    # the distro's tarball is written by every build (files inside the distro keep their jars' own times)
+    local tarball oldest="$SIM_JAR"
+    tarball="$(ls -t "$ROOT"/gateway-distro/target/metergate-*.tar.gz 2>/dev/null | head -n 1)"
+    [[ -n "$tarball" ]] || return 0
+    [[ "$tarball" -ot "$oldest" ]] && oldest="$tarball"
     [[ "$HEADEND_JAR" -ot "$oldest" ]] && oldest="$HEADEND_JAR"
     [[ -n "$(find "$ROOT" \( -path "$RUN_DIR" -o -name target -o -name .git \) -prune -o \
         \( -name '*.java' -o -name pom.xml -o -name bnd.bnd -o -path '*/src/main/dist/*' \) -type f \

@@ -8,7 +8,7 @@ import java.util.zip.Deflater;
 /**
  * gzip (RFC 1952) of readings batches, signalled by the MQTT 5 user property {@value #PROPERTY}: {@value #GZIP}
  * (MQTT contract v1, docs/mqtt-contract). Level 1 ({@link Deflater#BEST_SPEED}): on the benchmark's batches it
- * compresses about four times faster than level 6 for 19 instead of 15 bytes per reading (docs/benchmarks.md),
+ * compresses four to six times faster than level 6 for 19 instead of 15 bytes per reading (docs/benchmarks.md),
  * and a backlog drain on a Pi-class gateway is bound by this CPU. One {@link Deflater} is reused; it belongs to
  * the link thread, which calls {@link #release()} when it ends. Not thread-safe.
  */

@@ -4,6 +4,7 @@ package org.metergate.prepay.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,6 +148,46 @@ class PrepayRestartTest {
         List<OutboxMessage> queued = outbox().oldest(EnumSet.of(MessageKind.RECEIPT), 100);
         assertThat(queued).extracting(OutboxMessage::payload).allSatisfy(p -> assertThat(p).contains(jti));
         assertThat(queued).hasSize(4);
+    }
+
+    @Test
+    void aReplayAfterTheDatabaseWasRestoredFromBeforeTheTokenIsRefusedByTheMeter() throws Exception {
+        startMeter();
+        long before = meter.firmware().availableCreditMinor();
+        startGateway();
+        stopGateway();
+        Path backup = dbDir.resolve("backup");
+        Files.createDirectories(backup);
+        Files.copy(dbDir.resolve("metergate.db"), backup.resolve("metergate.db"));
+
+        CreditEngine first = startGateway();
+        Map<String, Object> claims = tokens.claims(meter.config().serial(), 700);
+        String token = tokens.sign(claims);
+        String jti = (String) claims.get("jti");
+        assertThat(first.submit(token).stage()).isEqualTo(ReceiptStage.ACCEPTED);
+        awaitState(jti, TokenState.DONE);
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(before + 700);
+        stopGateway();
+
+        // the database comes back from the backup taken before the token: the gateway's ledger has forgotten it
+        try (var files = Files.list(dbDir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("metergate.db")).toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.copy(backup.resolve("metergate.db"), dbDir.resolve("metergate.db"));
+        CreditEngine restored = startGateway();
+        assertThat(ledger().find(jti)).isEmpty();
+
+        assertThat(restored.submit(token).stage()).isEqualTo(ReceiptStage.ACCEPTED);
+        awaitState(jti, TokenState.DONE);
+        // the meter's own used-token list refuses it: nothing is added, and the receipt says what the meter said
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(before + 700);
+        assertThat(meter.firmware().lastTokenStatus()).isEqualTo(TokenStatus.VALIDATION_FAIL);
+        assertThat(restored.receipts(jti)).filteredOn(r -> r.stage() == ReceiptStage.METER_RESULT).singleElement()
+                .satisfies(r -> assertThat(r.detail()).startsWith("6 "));
+        assertThat(restored.receipts(jti)).filteredOn(r -> r.stage() == ReceiptStage.BALANCE).singleElement()
+                .satisfies(r -> assertThat(r.balanceMinor()).isEqualTo(before + 700));
     }
 
     @Test

@@ -52,7 +52,7 @@ class OsgiSmokeTest {
             // the test shares the API classes with the bundle through the system bundle
             // (versions as in each package-info.java of bundles/api)
             cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.outbox;version=1.0.0,"
-                    + "org.metergate.api.security;version=1.3.0,org.metergate.api.uplink;version=1.1.0,"
+                    + "org.metergate.api.security;version=1.4.0,org.metergate.api.uplink;version=1.1.0,"
                     + "org.metergate.api.meter;version=1.0.0,"
                     + "org.metergate.api.credit;version=1.0.0,org.metergate.api.link;version=1.0.0,"
                     + "org.metergate.api.command;version=1.0.0");

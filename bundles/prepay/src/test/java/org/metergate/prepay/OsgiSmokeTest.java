@@ -82,7 +82,7 @@ class OsgiSmokeTest {
         // the test shares the API classes with the bundles through the system bundle
         cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit",
                 "outbox", "state", "command").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
-                + ",org.metergate.api.ledger;version=1.1.0");
+                + ",org.metergate.api.ledger;version=1.1.0,org.metergate.api.security;version=1.4.0");
         Framework felix = new FrameworkFactory().newFramework(cfg);
         felix.start();
         try {

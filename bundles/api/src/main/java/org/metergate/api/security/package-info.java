@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package org.metergate.api.security;
 

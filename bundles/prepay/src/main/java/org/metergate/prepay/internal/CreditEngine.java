@@ -74,6 +74,14 @@ final class CreditEngine implements CreditService {
     /** @param events forwards the meter's credit and relay events after each token */
     CreditEngine(PrepaySettings settings, TokenLedger ledger, ReceiptSink sink, MeterDirectory meters, Clock clock,
             ScheduledExecutorService scheduler, TokenApplier.Pause pause, PrepayLog log, MeterEvents events) {
+        this(settings, HeadendKeyRing.configuredOnly(settings.keys()), ledger, sink, meters, clock, scheduler, pause,
+                log, events);
+    }
+
+    /** @param keys the head-end keys tokens are verified with */
+    CreditEngine(PrepaySettings settings, HeadendKeyRing keys, TokenLedger ledger, ReceiptSink sink,
+            MeterDirectory meters, Clock clock, ScheduledExecutorService scheduler, TokenApplier.Pause pause,
+            PrepayLog log, MeterEvents events) {
         this.events = events;
         this.settings = settings;
         this.ledger = ledger;
@@ -82,7 +90,7 @@ final class CreditEngine implements CreditService {
         this.scheduler = scheduler;
         this.log = log;
         this.sink = sink;
-        this.checker = new TokenChecker(settings, meters::known, clock);
+        this.checker = new TokenChecker(settings, keys, meters::known, clock);
         this.applier = new TokenApplier(ledger, sink, settings, clock, pause, log);
     }
 

@@ -18,6 +18,7 @@ import org.metergate.api.credit.Receipt;
 import org.metergate.api.ledger.TokenLedger;
 import org.metergate.api.meter.Meter;
 import org.metergate.api.outbox.Outbox;
+import org.metergate.api.security.HeadendTokenKeys;
 import org.metergate.api.state.MeterStateStore;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -57,6 +58,11 @@ public class PrepayComponent implements CreditService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MeterStateStore states;
+
+    // the security bundle's head-end keys, added to the configured ones; read at each token
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HeadendTokenKeys heldKeys;
 
     /** The set-low-credit-threshold command, published for the head-end link while this component runs. */
     private ServiceRegistration<CommandHandler> thresholdCommand;
@@ -103,10 +109,6 @@ public class PrepayComponent implements CreditService {
                     eventPoll);
             throw new IllegalArgumentException("eventPollSeconds " + eventPoll + " must be 0..86400");
         }
-        if (settings.keys().isEmpty()) {
-            logger.warn("no head-end public keys configured (headendPublicKeys in conf/org.metergate.prepay.cfg):"
-                    + " every credit token is rejected as unknown-key until one is added");
-        }
         PrepayLog log = new PrepayLog() {
             @Override
             public void info(String message) {
@@ -122,13 +124,18 @@ public class PrepayComponent implements CreditService {
                 }
             }
         };
+        HeadendKeyRing keys = new HeadendKeyRing(settings.keys(), () -> heldKeys, log);
+        if (keys.keys().isEmpty()) {
+            logger.warn("no head-end public keys known (mg:headend-key add, or headendPublicKeys in"
+                    + " conf/org.metergate.prepay.cfg): every credit token is rejected as unknown-key until one is added");
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metergate-prepay");
             t.setDaemon(true);
             return t;
         });
         MeterDirectory directory = id -> Optional.ofNullable(meters.get(id));
-        engine = new CreditEngine(settings, ledger, new ReceiptSink(ledger, outbox, log), directory,
+        engine = new CreditEngine(settings, keys, ledger, new ReceiptSink(ledger, outbox, log), directory,
                 Clock.systemUTC(), scheduler, Thread::sleep, log, new MeterEvents(() -> states, Clock.systemUTC(), log));
         engine.start();
         if (eventPoll > 0) {

@@ -19,7 +19,7 @@ import com.nimbusds.jose.util.Base64URL;
 
 /**
  * Verifies a credit token: JWS compact serialization, ES256 only (the allow-list is this one algorithm, so
- * {@code none}, HS* and RS* never reach a verifier), {@code kid} naming a configured head-end key, then the
+ * {@code none}, HS* and RS* never reach a verifier), {@code kid} naming a known head-end key, then the
  * claims. Each failure names the reason and what was wrong.
  */
 final class TokenChecker {
@@ -28,12 +28,19 @@ final class TokenChecker {
     private static final Pattern STS_DIGITS = Pattern.compile("[0-9]{20}");
 
     private final PrepaySettings settings;
+    private final HeadendKeyRing keys;
     private final Predicate<String> knownMeter;
     private final Clock clock;
 
-    /** @param knownMeter whether a meter id is one of ours */
+    /** Checks against the configured head-end keys only. */
     TokenChecker(PrepaySettings settings, Predicate<String> knownMeter, Clock clock) {
+        this(settings, HeadendKeyRing.configuredOnly(settings.keys()), knownMeter, clock);
+    }
+
+    /** @param knownMeter whether a meter id is one of ours */
+    TokenChecker(PrepaySettings settings, HeadendKeyRing keys, Predicate<String> knownMeter, Clock clock) {
         this.settings = settings;
+        this.keys = keys;
         this.knownMeter = knownMeter;
         this.clock = clock;
     }
@@ -97,10 +104,11 @@ final class TokenChecker {
             throw reject(RejectReason.UNKNOWN_KEY, "header has no kid; the head-end must name its signing key",
                     tokenId, meter);
         }
-        ECPublicKey key = settings.keys().get(kid);
+        Map<String, ECPublicKey> known = keys.keys();
+        ECPublicKey key = known.get(kid);
         if (key == null) {
-            throw reject(RejectReason.UNKNOWN_KEY, "kid '" + kid + "' is not a configured head-end key (configured: "
-                    + settings.keys().keySet() + ")", tokenId, meter);
+            throw reject(RejectReason.UNKNOWN_KEY, "kid '" + kid + "' is not a known head-end key (known: "
+                    + known.keySet() + ")", tokenId, meter);
         }
         return key;
     }

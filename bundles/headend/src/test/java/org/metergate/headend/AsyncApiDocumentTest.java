@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import org.metergate.testing.MqttContractSchemas;
 
 /** The AsyncAPI document stays consistent with the schema files and the topics the link uses. */
 class AsyncApiDocumentTest {
 
-    private static final Path DOC = ContractSchemas.DIR.getParent().resolve("asyncapi.yaml");
+    private static final Path DOC = MqttContractSchemas.DIR.getParent().resolve("asyncapi.yaml");
 
     @Test
     void everySchemaReferenceExistsAndEveryTopicIsUnderTheGatewayRoot() throws Exception {
@@ -55,7 +56,7 @@ class AsyncApiDocumentTest {
 
         // each schema file is named by the document or referenced by another schema (reading.json by readings.json)
         List<Path> schemaFiles;
-        try (Stream<Path> files = Files.list(ContractSchemas.DIR)) {
+        try (Stream<Path> files = Files.list(MqttContractSchemas.DIR)) {
             schemaFiles = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
         }
         StringBuilder schemaTexts = new StringBuilder();
@@ -65,7 +66,7 @@ class AsyncApiDocumentTest {
         assertThat(schemaFiles).isNotEmpty().allSatisfy(f -> {
             String name = f.getFileName().toString();
             assertThat(text.contains("./schemas/" + name) || schemaTexts.indexOf("\"$ref\": \"" + name + "\"") >= 0
-                    || schemaTexts.indexOf("\"$ref\": \"" + ContractSchemas.BASE + name + "\"") >= 0)
+                    || schemaTexts.indexOf("\"$ref\": \"" + MqttContractSchemas.BASE + name + "\"") >= 0)
                     .as("schemas/%s is named in asyncapi.yaml or referenced by another schema", name).isTrue();
         });
     }
@@ -82,22 +83,22 @@ class AsyncApiDocumentTest {
         JsonNode readings = doc.get("components").get("messages").get("readings").get("examples");
         JsonNode dailyBatch = null;
         for (JsonNode example : readings) {
-            ContractSchemas.assertValid("readings.json", example.get("payload").toString());
+            MqttContractSchemas.assertValid("readings.json", example.get("payload").toString());
             if ("daily".equals(example.path("name").asString(""))) {
                 dailyBatch = example.get("payload");
             }
         }
         assertThat(dailyBatch).as("a readings example with a daily document").isNotNull();
-        ContractSchemas.assertValid("daily.json", dailyBatch.get("readings").get(0).toString());
+        MqttContractSchemas.assertValid("daily.json", dailyBatch.get("readings").get(0).toString());
         JsonNode drift = null;
         for (JsonNode example : doc.get("components").get("messages").get("event").get("examples")) {
-            ContractSchemas.assertValid("events.json", example.get("payload").toString());
+            MqttContractSchemas.assertValid("events.json", example.get("payload").toString());
             if ("clock-drift".equals(example.path("name").asString(""))) {
                 drift = example.get("payload");
             }
         }
         assertThat(drift).as("an event example of a clock drift").isNotNull();
-        ContractSchemas.assertValid("clock-drift-event.json", drift.toString());
+        MqttContractSchemas.assertValid("clock-drift-event.json", drift.toString());
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.metergate.api.outbox.Retention;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.metergate.testing.MqttContractSchemas;
 
 /**
  * Readings batches travel gzipped (MQTT contract v1: user property {@code content-encoding: gzip}, payload format
@@ -105,7 +106,7 @@ class CompressedReadingsTest {
                 assertThat(r.utf8()).as("payload format indicator of a gzipped payload").isFalse();
                 assertThat(r.contentType()).isEqualTo("application/json");
                 assertThat(r.wireBytes()).isLessThan(r.payload().getBytes(StandardCharsets.UTF_8).length);
-                ContractSchemas.assertValid("readings.json", r.payload());
+                MqttContractSchemas.assertValid("readings.json", r.payload());
             } else {
                 assertThat(r.contentEncoding()).as("%s goes plain", r.topic()).isNull();
                 assertThat(r.utf8()).isTrue();
@@ -113,14 +114,14 @@ class CompressedReadingsTest {
             }
         }
         HeadEnd.Received event = headEnd.await(on("mg/v1/gw-gzip/events"), WAIT);
-        ContractSchemas.assertValid("clock-drift-event.json", event.payload());
+        MqttContractSchemas.assertValid("clock-drift-event.json", event.payload());
         HeadEnd.Received status = headEnd.await(on("mg/v1/gw-gzip/status"), WAIT);
-        ContractSchemas.assertValid("status.json", status.payload());
+        MqttContractSchemas.assertValid("status.json", status.payload());
         JsonObject last = got.stream().filter(on("mg/v1/gw-gzip/readings")).map(r -> json(r.payload()))
                 .filter(b -> b.toString().contains("daily/v1")).findFirst().orElseThrow();
         JsonObject daily = last.getAsJsonArray("readings").asList().stream().map(e -> e.getAsJsonObject())
                 .filter(e -> e.has("schema")).findFirst().orElseThrow();
-        ContractSchemas.assertValid("daily.json", daily.toString());
+        MqttContractSchemas.assertValid("daily.json", daily.toString());
     }
 
     @Test
@@ -133,7 +134,7 @@ class CompressedReadingsTest {
             assertThat(r.contentEncoding()).isNull();
             assertThat(r.utf8()).isTrue();
             assertThat(r.wireBytes()).isEqualTo(r.payload().getBytes(StandardCharsets.UTF_8).length);
-            ContractSchemas.assertValid("readings.json", r.payload());
+            MqttContractSchemas.assertValid("readings.json", r.payload());
         });
     }
 
@@ -155,7 +156,7 @@ class CompressedReadingsTest {
             assertThat(inflated.length).isLessThanOrEqualTo(4096).isGreaterThan(3000);
             assertThat(zipped.payload().length).isLessThan(inflated.length / 4);
             assertThat(zipped.outboxIds()).isEqualTo(same.outboxIds());
-            ContractSchemas.assertValid("readings.json", new String(inflated, StandardCharsets.UTF_8));
+            MqttContractSchemas.assertValid("readings.json", new String(inflated, StandardCharsets.UTF_8));
         } finally {
             planner.release();
         }

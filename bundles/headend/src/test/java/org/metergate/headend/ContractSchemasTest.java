@@ -13,6 +13,7 @@ import org.metergate.api.outbox.Retention;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.metergate.testing.MqttContractSchemas;
 
 /** The validator really rejects documents that break the contract, so passing checks elsewhere mean something. */
 class ContractSchemasTest {
@@ -38,12 +39,12 @@ class ContractSchemasTest {
                 .publication();
 
         String sent = new String(batch.payload(), StandardCharsets.UTF_8);
-        ContractSchemas.assertValid("readings.json", sent);
+        MqttContractSchemas.assertValid("readings.json", sent);
         JsonObject daily = JsonParser.parseString(sent).getAsJsonObject().getAsJsonArray("readings").get(1)
                 .getAsJsonObject();
         assertThat(daily.get("schema").getAsString()).isEqualTo("daily/v1");
-        ContractSchemas.assertValid("daily.json", daily.toString());
-        ContractSchemas.assertValid("daily.json", firstDay());
+        MqttContractSchemas.assertValid("daily.json", daily.toString());
+        MqttContractSchemas.assertValid("daily.json", firstDay());
     }
 
     /** The daily document of the first day a meter is read: the day before is unknown. */
@@ -59,47 +60,47 @@ class ContractSchemasTest {
                 .publication();
 
         String sent = new String(event.payload(), StandardCharsets.UTF_8);
-        ContractSchemas.assertValid("events.json", sent);
-        ContractSchemas.assertValid("clock-drift-event.json", sent);
+        MqttContractSchemas.assertValid("events.json", sent);
+        MqttContractSchemas.assertValid("clock-drift-event.json", sent);
     }
 
     @Test
     void rejectsBrokenDailyValuesAndDriftEvents() {
-        assertThat(ContractSchemas.errors("daily.json", DAILY.replace("\"day\":\"2026-03-01\",", "")))
+        assertThat(MqttContractSchemas.errors("daily.json", DAILY.replace("\"day\":\"2026-03-01\",", "")))
                 .as("consumption without its day").isNotEmpty();
-        assertThat(ContractSchemas.errors("daily.json", DAILY.replace("\"zone\":\"Z\",", ""))).isNotEmpty();
-        assertThat(ContractSchemas.errors("daily.json", DAILY.replace("|daily|", "|day|"))).isNotEmpty();
-        assertThat(ContractSchemas.errors("readings.json", "{\"schema\":\"readings/v1\",\"msgId\":\"x\",\"readings\":["
+        assertThat(MqttContractSchemas.errors("daily.json", DAILY.replace("\"zone\":\"Z\",", ""))).isNotEmpty();
+        assertThat(MqttContractSchemas.errors("daily.json", DAILY.replace("|daily|", "|day|"))).isNotEmpty();
+        assertThat(MqttContractSchemas.errors("readings.json", "{\"schema\":\"readings/v1\",\"msgId\":\"x\",\"readings\":["
                 + DAILY.replace("\"registers\":[", "\"registers\":[{\"meter\":\"d1\"},") + "]}"))
                 .as("a daily document with a broken register").isNotEmpty();
         String msgIdAdded = DRIFT.replace("{\"schema\"", "{\"msgId\":\"e1\",\"schema\"");
-        ContractSchemas.assertValid("clock-drift-event.json", msgIdAdded);
-        assertThat(ContractSchemas.errors("clock-drift-event.json", msgIdAdded.replace(",\"driftSeconds\":-45.5", "")))
+        MqttContractSchemas.assertValid("clock-drift-event.json", msgIdAdded);
+        assertThat(MqttContractSchemas.errors("clock-drift-event.json", msgIdAdded.replace(",\"driftSeconds\":-45.5", "")))
                 .as("clock-drift without driftSeconds").isNotEmpty();
-        assertThat(ContractSchemas.errors("clock-drift-event.json", msgIdAdded.replace("-45.5", "\"-45.5\"")))
+        assertThat(MqttContractSchemas.errors("clock-drift-event.json", msgIdAdded.replace("-45.5", "\"-45.5\"")))
                 .isNotEmpty();
     }
 
     @Test
     void rejectsBrokenDocuments() {
-        assertThat(ContractSchemas.errors("readings.json",
+        assertThat(MqttContractSchemas.errors("readings.json",
                 "{\"schema\":\"readings/v1\",\"msgId\":\"x\",\"readings\":[{\"id\":\"1\",\"meter\":\"m1\","
                         + "\"value\":1,\"scaler\":0,\"unit\":\"kWh\",\"ts\":\"2026-01-01T00:00:00Z\",\"status\":\"ok\"}]}"))
                 .anyMatch(e -> e.contains("obis"));
-        assertThat(ContractSchemas.errors("status.json", "{\"schema\":\"status/v1\",\"msgId\":\"x\",\"state\":\"online\"}"))
+        assertThat(MqttContractSchemas.errors("status.json", "{\"schema\":\"status/v1\",\"msgId\":\"x\",\"state\":\"online\"}"))
                 .isNotEmpty();
-        assertThat(ContractSchemas.errors("cmd-response.json",
+        assertThat(MqttContractSchemas.errors("cmd-response.json",
                 "{\"schema\":\"cmd-response/v1\",\"msgId\":\"x\",\"command\":\"get-status\",\"ok\":false}"))
                 .isNotEmpty();
-        assertThat(ContractSchemas.errors("token.json", "{\"schema\":\"token/v1\",\"msgId\":\"x\",\"token\":\"abc\"}"))
+        assertThat(MqttContractSchemas.errors("token.json", "{\"schema\":\"token/v1\",\"msgId\":\"x\",\"token\":\"abc\"}"))
                 .isNotEmpty();
     }
 
     @Test
     void acceptsTheExamplesOfTheContract() {
-        ContractSchemas.assertValid("status.json", "{\"schema\":\"status/v1\",\"msgId\":\"x\",\"state\":\"offline\"}");
-        ContractSchemas.assertValid("token.json",
+        MqttContractSchemas.assertValid("status.json", "{\"schema\":\"status/v1\",\"msgId\":\"x\",\"state\":\"offline\"}");
+        MqttContractSchemas.assertValid("token.json",
                 "{\"schema\":\"token/v1\",\"msgId\":\"x\",\"token\":\"eyJhbGciOiJFUzI1NiJ9.eyJqdGkiOiIxIn0.c2ln\"}");
-        ContractSchemas.assertValid("cmd-request.json", "{\"schema\":\"cmd/v1\",\"msgId\":\"q\",\"meter\":\"m1\"}");
+        MqttContractSchemas.assertValid("cmd-request.json", "{\"schema\":\"cmd/v1\",\"msgId\":\"q\",\"meter\":\"m1\"}");
     }
 }

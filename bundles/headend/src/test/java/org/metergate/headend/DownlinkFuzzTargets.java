@@ -23,6 +23,7 @@ import org.metergate.api.meter.ReadingStatus;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonObject;
+import org.metergate.testing.MqttContractSchemas;
 
 /**
  * Fuzzes what the head-end (or anyone who can publish on the gateway's topics) sends down: command requests
@@ -48,7 +49,7 @@ class DownlinkFuzzTargets {
         }
         String name = data.consumeBoolean() ? data.pickValue(NAMES) : data.consumeString(40);
         JsonObject response = downlink.command(name, data.consumeRemainingAsBytes());
-        ContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
+        MqttContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
         assertThat(response.get("command").getAsString()).isEqualTo(name);
         assertThat(outbox.stats().messages()).isZero();
     }

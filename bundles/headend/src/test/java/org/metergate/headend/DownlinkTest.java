@@ -33,6 +33,7 @@ import org.metergate.api.outbox.OutboxMessage;
 import org.metergate.api.outbox.Retention;
 
 import com.google.gson.JsonObject;
+import org.metergate.testing.MqttContractSchemas;
 
 class DownlinkTest {
 
@@ -104,7 +105,7 @@ class DownlinkTest {
 
     private JsonObject run(String name, String payload) {
         JsonObject response = downlink.command(name, payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
-        ContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
+        MqttContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
         return response;
     }
 
@@ -215,7 +216,7 @@ class DownlinkTest {
     }
 
     private static JsonObject valid(JsonObject response) {
-        ContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
+        MqttContractSchemas.assertValid("cmd-response.json", Payloads.text(response));
         return response;
     }
 

@@ -25,6 +25,7 @@ import org.metergate.api.outbox.Retention;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.metergate.testing.MqttContractSchemas;
 
 /** The link against an embedded Artemis MQTT 5 broker with mutual TLS. One broker for the whole class. */
 @Timeout(30)
@@ -90,7 +91,7 @@ class HeadendLinkTest {
         HeadEnd.Received birth = late.await(on("mg/v1/gw-birth/status"), WAIT);
         assertThat(birth.retained()).isTrue();
         assertThat(birth.contentType()).isEqualTo("application/json");
-        ContractSchemas.assertValid("status.json", birth.payload());
+        MqttContractSchemas.assertValid("status.json", birth.payload());
         JsonObject b = json(birth);
         assertThat(b.get("state").getAsString()).isEqualTo("online");
         assertThat(b.get("version").getAsString()).isEqualTo("0.1.0.test");
@@ -98,7 +99,7 @@ class HeadendLinkTest {
 
         link.close();
         HeadEnd.Received offline = late.await(r -> r.payload().contains("\"offline\""), WAIT);
-        ContractSchemas.assertValid("status.json", offline.payload());
+        MqttContractSchemas.assertValid("status.json", offline.payload());
         assertThat(json(offline).get("reason").getAsString()).isEqualTo("shutdown");
         assertThat(link.status().state()).isEqualTo(LinkState.STOPPED);
 
@@ -164,11 +165,11 @@ class HeadendLinkTest {
 
         List<HeadEnd.Received> data = got.stream().filter(r -> !r.topic().endsWith("/status")).collect(Collectors.toList());
         assertThat(data.get(0).topic()).isEqualTo("mg/v1/gw-drain/events");
-        ContractSchemas.assertValid("events.json", data.get(0).payload());
+        MqttContractSchemas.assertValid("events.json", data.get(0).payload());
         for (HeadEnd.Received r : data.subList(1, data.size())) {
             assertThat(r.topic()).isEqualTo("mg/v1/gw-drain/readings");
             assertThat(r.contentType()).isEqualTo("application/json");
-            ContractSchemas.assertValid("readings.json", r.payload());
+            MqttContractSchemas.assertValid("readings.json", r.payload());
         }
         assertThat(readingValues(data)).hasSize(95).isSorted();
         assertThat(link.status().lastPublish()).isNotNull();
@@ -209,7 +210,7 @@ class HeadendLinkTest {
         HeadEnd.Received status = headEnd.await(r -> r.payload().contains("\"q1\""), WAIT);
         assertThat(status.correlationData()).containsExactly(1, 2, 3);
         assertThat(status.contentType()).isEqualTo("application/json");
-        ContractSchemas.assertValid("cmd-response.json", status.payload());
+        MqttContractSchemas.assertValid("cmd-response.json", status.payload());
         assertThat(json(status).getAsJsonObject("result").getAsJsonObject("link").get("connected").getAsBoolean())
                 .isTrue();
 
@@ -217,7 +218,7 @@ class HeadendLinkTest {
                 "replies/gw-cmd", "corr-2".getBytes(StandardCharsets.UTF_8));
         HeadEnd.Received read = headEnd.await(r -> r.payload().contains("\"q2\""), WAIT);
         assertThat(new String(read.correlationData(), StandardCharsets.UTF_8)).isEqualTo("corr-2");
-        ContractSchemas.assertValid("cmd-response.json", read.payload());
+        MqttContractSchemas.assertValid("cmd-response.json", read.payload());
         assertThat(json(read).getAsJsonObject("result").getAsJsonArray("readings")).hasSize(3);
         assertThat(metering.reads).containsExactly("m1");
 
@@ -225,7 +226,7 @@ class HeadendLinkTest {
         HeadEnd.Received malformed = headEnd.await(r -> r.correlationData() != null && r.correlationData().length == 1
                 && r.correlationData()[0] == 4, WAIT);
         assertThat(json(malformed).getAsJsonObject("error").get("code").getAsString()).isEqualTo("malformed-request");
-        ContractSchemas.assertValid("cmd-response.json", malformed.payload());
+        MqttContractSchemas.assertValid("cmd-response.json", malformed.payload());
 
         headEnd.publish("mg/v1/gw-cmd/cmd/format-disk", "{\"schema\":\"cmd/v1\",\"msgId\":\"q5\"}", "replies/gw-cmd",
                 new byte[] {5});
@@ -251,11 +252,11 @@ class HeadendLinkTest {
 
         String jws = "eyJhbGciOiJFUzI1NiJ9.eyJqdGkiOiJqdGktMSJ9.c2ln";
         String token = "{\"schema\":\"token/v1\",\"msgId\":\"tk1\",\"token\":\"" + jws + "\"}";
-        ContractSchemas.assertValid("token.json", token);
+        MqttContractSchemas.assertValid("token.json", token);
         headEnd.publish("mg/v1/gw-token/credit/tokens", token, null, null);
 
         HeadEnd.Received receipt = headEnd.await(on("mg/v1/gw-token/credit/receipts"), WAIT);
-        ContractSchemas.assertValid("receipts.json", receipt.payload());
+        MqttContractSchemas.assertValid("receipts.json", receipt.payload());
         assertThat(json(receipt).get("stage").getAsString()).isEqualTo("accepted");
         assertThat(credit.tokens).containsExactly(jws);
     }
@@ -271,7 +272,7 @@ class HeadendLinkTest {
         proxy.cut();
 
         HeadEnd.Received will = headEnd.await(r -> r.payload().contains("\"offline\""), WAIT);
-        ContractSchemas.assertValid("status.json", will.payload());
+        MqttContractSchemas.assertValid("status.json", will.payload());
         assertThat(json(will).get("reason").getAsString()).isEqualTo("link-lost");
         assertThat(link.status().connected()).isFalse();
         proxy.down(false);
@@ -307,7 +308,7 @@ class HeadendLinkTest {
                     + "\",\"meter\":\"m1\"}", "replies/gw-busy", new byte[] {(byte) i});
         }
         HeadEnd.Received busy = headEnd.await(r -> r.payload().contains("\"busy\""), WAIT);
-        ContractSchemas.assertValid("cmd-response.json", busy.payload());
+        MqttContractSchemas.assertValid("cmd-response.json", busy.payload());
         meterAnswers.countDown();
         List<HeadEnd.Received> replies = headEnd.awaitAll(
                 all -> all.stream().filter(r -> r.topic().equals("replies/gw-busy")).count() == sent, WAIT);

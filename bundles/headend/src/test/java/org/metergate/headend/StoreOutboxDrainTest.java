@@ -21,6 +21,7 @@ import org.metergate.api.outbox.Outbox;
 import org.metergate.api.outbox.Retention;
 import org.metergate.store.embedded.EmbeddedStore;
 import org.metergate.store.embedded.Stores;
+import org.metergate.testing.MqttContractSchemas;
 
 /** The link over the store bundle's real outboxes (memory and SQLite WAL), with the metering bundle's payloads. */
 @Timeout(60)
@@ -76,7 +77,7 @@ class StoreOutboxDrainTest {
                 List<HeadEnd.Received> data = got.stream().filter(r -> !r.topic().endsWith("/status"))
                         .collect(Collectors.toList());
                 assertThat(data.get(0).topic()).endsWith("/events");
-                data.forEach(r -> ContractSchemas.assertValid(r.topic().endsWith("/events") ? "events.json"
+                data.forEach(r -> MqttContractSchemas.assertValid(r.topic().endsWith("/events") ? "events.json"
                         : "readings.json", r.payload()));
                 assertThat(HeadendLinkTest.readingValues(data)).hasSize(400);
                 for (String meter : List.of("m0", "m1")) {

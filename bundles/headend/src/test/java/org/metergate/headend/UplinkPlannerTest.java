@@ -18,6 +18,7 @@ import org.metergate.api.outbox.Retention;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.metergate.testing.MqttContractSchemas;
 
 class UplinkPlannerTest {
 
@@ -59,11 +60,11 @@ class UplinkPlannerTest {
         assertThat(event.get("msgId").getAsString()).isEqualTo(e1.msgId());
         assertThat(event.get("schema").getAsString()).isEqualTo("event/v1");
         assertThat(event.get("meter").getAsString()).isEqualTo("m1");
-        ContractSchemas.assertValid("events.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
-        ContractSchemas.assertValid("receipts.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("events.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("receipts.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
         assertThat(json(out.get(2)).getAsJsonArray("readings")).hasSize(3);
         assertThat(json(out.get(3)).getAsJsonArray("readings")).hasSize(2);
-        ContractSchemas.assertValid("readings.json", new String(out.get(2).payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("readings.json", new String(out.get(2).payload(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -101,7 +102,7 @@ class UplinkPlannerTest {
         assertThat(readings.get(0).getAsJsonObject().get("id").getAsString()).isEqualTo(m.msgId() + "/0");
         assertThat(readings.get(1).getAsJsonObject().get("id").getAsString()).isEqualTo(m.msgId() + "/1");
         assertThat(readings.get(1).getAsJsonObject().get("meter").getAsString()).isEqualTo("m7");
-        ContractSchemas.assertValid("readings.json", new String(p.payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("readings.json", new String(p.payload(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -157,7 +158,7 @@ class UplinkPlannerTest {
         JsonObject event = json(p2);
         assertThat(event.get("type").getAsString()).isEqualTo("malformed-payload");
         assertThat(event.get("payload").getAsString()).isEqualTo("1.8.0(12*kWh");
-        ContractSchemas.assertValid("events.json", new String(p2.payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("events.json", new String(p2.payload(), StandardCharsets.UTF_8));
         assertThat(p3.topicSuffix()).isEqualTo("readings");
         assertThat(log.contains("WARN", bad.msgId())).isTrue();
     }
@@ -181,9 +182,9 @@ class UplinkPlannerTest {
         Publication event = planner.next(t0).publication();
         Publication readings = planner.next(t0).publication();
 
-        ContractSchemas.assertValid("events.json", new String(event.payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("events.json", new String(event.payload(), StandardCharsets.UTF_8));
         assertThat(json(event).get("msgId").getAsString()).isEqualTo(e.msgId());
-        ContractSchemas.assertValid("readings.json", new String(readings.payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("readings.json", new String(readings.payload(), StandardCharsets.UTF_8));
         assertThat(json(readings).getAsJsonArray("readings").get(0).getAsJsonObject().get("id").getAsString())
                 .isEqualTo("m1|1-0:1.8.0*255|2026-03-01T12:00:00Z");
         assertThat(json(readings).getAsJsonArray("readings").get(0).getAsJsonObject().get("value").getAsBigDecimal())
@@ -251,7 +252,7 @@ class UplinkPlannerTest {
         List<Integer> values = values(out);
         assertThat(values).hasSize(6000).isSorted();
         assertThat(outbox.size()).isZero();
-        ContractSchemas.assertValid("readings.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("readings.json", new String(out.get(0).payload(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -284,7 +285,7 @@ class UplinkPlannerTest {
         assertThat(json(out.get(1)).getAsJsonArray("readings")).hasSize(100);
         assertThat(json(out.get(3)).getAsJsonArray("readings")).hasSize(60);
         assertThat(values(out)).hasSize(164).isSorted();
-        ContractSchemas.assertValid("readings.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
+        MqttContractSchemas.assertValid("readings.json", new String(out.get(1).payload(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -37,6 +37,7 @@ import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.SimClock;
 import org.metergate.store.embedded.EmbeddedStore;
 import org.metergate.store.embedded.Stores;
+import org.metergate.testing.MqttContractSchemas;
 
 /**
  * Metering with the real DLMS driver against the DLMS simulator and the real SQLite store: load-profile catch-up
@@ -301,15 +302,15 @@ class CosemMeteringAgainstSimulatorTest {
             if (m.kind() == MessageKind.EVENT) {
                 // the link adds the msgId when it sends the event
                 String sent = "{\"msgId\":\"" + m.msgId() + "\"," + payload.substring(1);
-                assertThat(MqttContract.errors("events.json", sent)).as(sent).isEmpty();
+                assertThat(MqttContractSchemas.errors("events.json", sent)).as(sent).isEmpty();
                 if (payload.contains("\"type\":\"clock-drift\"")) {
                     drift++;
-                    assertThat(MqttContract.errors("clock-drift-event.json", sent)).as(sent).isEmpty();
+                    assertThat(MqttContractSchemas.errors("clock-drift-event.json", sent)).as(sent).isEmpty();
                     assertThat(payload).contains("\"driftSeconds\":-45.5");
                 }
             } else if (payload.startsWith("{\"schema\":\"daily/v1\"")) {
                 daily++;
-                assertThat(MqttContract.errors("daily.json", payload)).as(payload).isEmpty();
+                assertThat(MqttContractSchemas.errors("daily.json", payload)).as(payload).isEmpty();
                 batchElements.add(payload);
             } else {
                 assertThat(m.kind()).isEqualTo(MessageKind.READING);
@@ -322,11 +323,11 @@ class CosemMeteringAgainstSimulatorTest {
         // the link puts readings and daily documents, as queued, into readings/v1 batches
         String batch = "{\"schema\":\"readings/v1\",\"msgId\":\"b1\",\"readings\":[" + String.join(",", batchElements)
                 + "]}";
-        assertThat(MqttContract.errors("readings.json", batch)).isEmpty();
+        assertThat(MqttContractSchemas.errors("readings.json", batch)).isEmpty();
         // and the validator is not blind: a daily document without its zone is refused
         String broken = all().stream().map(OutboxMessage::payload).filter(p -> p.contains("daily/v1")).findFirst()
                 .orElseThrow().replaceFirst(",\"zone\":\"[^\"]*\"", "");
-        assertThat(MqttContract.errors("daily.json", broken)).isNotEmpty();
+        assertThat(MqttContractSchemas.errors("daily.json", broken)).isNotEmpty();
     }
 
     private List<String> lastRoutineStatuses() throws Exception {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-package org.metergate.headend;
+package org.metergate.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,17 +17,20 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
-/** Validates documents against the published contract in docs/mqtt-contract/schemas (draft 2020-12). */
-final class ContractSchemas {
+/**
+ * Validates documents against the published MQTT contract in docs/mqtt-contract/schemas (JSON Schema draft
+ * 2020-12), for the tests of every module that produces contract documents (modules under {@code bundles/}).
+ */
+public final class MqttContractSchemas {
 
-    static final String BASE = "https://metergate.org/mqtt/v1/";
-    static final Path DIR = Path.of(System.getProperty("basedir", ".")).resolve("../../docs/mqtt-contract/schemas")
+    public static final String BASE = "https://metergate.org/mqtt/v1/";
+    public static final Path DIR = Path.of(System.getProperty("basedir", ".")).resolve("../../docs/mqtt-contract/schemas")
             .normalize();
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12, b -> b.schemas(ContractSchemas::load));
+            SpecificationVersion.DRAFT_2020_12, b -> b.schemas(MqttContractSchemas::load));
 
-    private ContractSchemas() {
+    private MqttContractSchemas() {
     }
 
     private static String load(String iri) {
@@ -41,13 +44,14 @@ final class ContractSchemas {
         }
     }
 
-    static List<String> errors(String schemaFile, String json) {
+    /** Validation errors of {@code json} against {@code schemaFile}; empty when it is valid. */
+    public static List<String> errors(String schemaFile, String json) {
         Schema schema = REGISTRY.getSchema(SchemaLocation.of(BASE + schemaFile));
         List<Error> errors = schema.validate(json, InputFormat.JSON);
         return errors.stream().map(e -> e.getInstanceLocation() + " " + e.getMessage()).collect(Collectors.toList());
     }
 
-    static void assertValid(String schemaFile, String json) {
+    public static void assertValid(String schemaFile, String json) {
         assertThat(errors(schemaFile, json)).as("%s against %s", json, schemaFile).isEmpty();
     }
 }

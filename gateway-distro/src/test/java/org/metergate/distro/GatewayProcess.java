@@ -26,8 +26,8 @@ import org.metergate.headendsim.Pki;
 /**
  * The assembled distribution, copied to a temporary directory and run as a separate JVM with exactly the
  * command line {@code bin/metergate run} builds (the JAVA_OPTS default read from that script, the same system
- * properties and {@code -jar bin/felix.jar}). The only difference: the Gogo shell reads a pipe held by the test
- * ({@code gosh.args} empty, as when a technician runs it from a terminal), so shell commands such as
+ * properties and {@code -jar bin/felix.jar}). The only difference: the shell reads a pipe held by the test
+ * ({@code metergate.shell=stdin}, as when a technician runs it from a terminal), so shell commands such as
  * {@code mg:csr}, {@code mg:install-cert} and {@code metergate:headend} are typed in like a technician would.
  *
  * <p>{@link #kill()} is {@code kill -9} (no shutdown hooks, no clean offline); {@link #start()} again boots
@@ -152,7 +152,8 @@ public final class GatewayProcess implements AutoCloseable {
         command.add("-Dfelix.config.properties=file:" + home + "/etc/config.properties");
         command.add("-Dfelix.system.properties=file:" + home + "/etc/system.properties");
         command.add("-Djava.io.tmpdir=" + data.resolve("tmp"));
-        command.add("-Dgosh.args=");
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-Dmetergate.shell=stdin");
         command.add("-jar");
         command.add(home.resolve("bin/felix.jar").toString());
         starts++;

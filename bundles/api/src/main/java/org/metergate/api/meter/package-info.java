@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-@Version("1.0.0")
+/**
+ * Meters, their readings and the metering service's view of them (1.1: {@code MeterStatus.catchUp}, a DLMS
+ * meter's load-profile catch-up in progress, as {@code ProfileCatchUp}).
+ */
+@Version("1.1.0")
 @Export
 package org.metergate.api.meter;
 

@@ -33,7 +33,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -63,8 +62,7 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
 
     @Activate
     public MeteringComponent(@Reference Outbox outbox, @Reference(service = LoggerFactory.class) Logger log,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            MeterStateStore stateStore, MeteringConfig config) {
+            @Reference MeterStateStore stateStore, MeteringConfig config) {
         this.outbox = outbox;
         this.log = log;
         try {
@@ -73,12 +71,9 @@ public class MeteringComponent implements MeteringService, MeterPoller.Listener 
             log.error(e.getMessage());
             throw e;
         }
+        // mandatory although the store registers it with the outbox: an optional one let this component start on
+        // the outbox alone and start again a moment later when the same registration reached the second reference
         this.stateStore = stateStore;
-        if (stateStore == null) {
-            // usually a moment at start-up: the greedy reference re-activates this component when it arrives
-            log.info("no meter-state store yet: DLMS meters are read for registers only (no load-profile catch-up,"
-                    + " clock check or daily values) until the store bundle runs");
-        }
         int threads = Math.max(1, Math.min(16, config.workerThreads()));
         if (threads != config.workerThreads()) {
             log.warn("workerThreads {} is outside 1..16, using {}", config.workerThreads(), threads);

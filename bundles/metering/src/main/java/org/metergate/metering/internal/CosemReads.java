@@ -29,6 +29,7 @@ import org.metergate.api.meter.MeterEvent;
 import org.metergate.api.meter.MeterException;
 import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.ObisCode;
+import org.metergate.api.meter.ProfileCatchUp;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.meter.ReadingStatus;
 import org.metergate.api.outbox.MessageKind;
@@ -46,6 +47,8 @@ final class CosemReads {
 
     static final CosemAttribute PROFILE_BUFFER = CosemAttribute.of(7, "1-0:99.1.0.255", 2);
     static final CosemAttribute PROFILE_COLUMNS = CosemAttribute.of(7, "1-0:99.1.0.255", 3);
+    /** Seconds between captures; 0 for a profile captured on events rather than by time. */
+    static final CosemAttribute PROFILE_PERIOD = CosemAttribute.of(7, "1-0:99.1.0.255", 4);
     static final ObisCode IMPORT = ObisCode.parse("1-0:1.8.0.255");
 
     // keys in the meter_state table
@@ -59,6 +62,11 @@ final class CosemReads {
     /** Told about every daily value once it is stored (for the log). */
     interface DailyListener {
         void daily(String meterId, LocalDate day, List<Reading> atMidnight, Reading consumption);
+    }
+
+    /** Told when a catch-up starts, after each chunk it queues, and with null when it ends (however it ends). */
+    interface ProgressListener {
+        void catchUpProgress(String meterId, ProfileCatchUp progress);
     }
 
     private record Daily(LocalDate day, List<Reading> atMidnight, Reading consumption) {
@@ -80,18 +88,28 @@ final class CosemReads {
     private final CosemPolicy policy;
     private final Clock gatewayClock;
     private final DailyListener dailyListener;
+    private final ProgressListener progressListener;
     private Map<String, String> state;
     private List<Column> columns;
+    /** The profile's capture period, read once; zero when the meter does not give a usable one. */
+    private Duration capturePeriod;
+    private volatile ProfileCatchUp progress;
     private final Map<ObisCode, Integer> scalers = new HashMap<>();
     private String problem;
 
     CosemReads(String meterId, MeterStateStore store, CosemPolicy policy, Clock gatewayClock,
-            DailyListener dailyListener) {
+            DailyListener dailyListener, ProgressListener progressListener) {
         this.meterId = meterId;
         this.store = store;
         this.policy = policy;
         this.gatewayClock = gatewayClock;
         this.dailyListener = dailyListener;
+        this.progressListener = progressListener;
+    }
+
+    /** The load-profile catch-up in progress, null when none runs. */
+    ProfileCatchUp progress() {
+        return progress;
     }
 
     /** What the store holds for this meter (cursor, daily values, clock state). */
@@ -201,6 +219,15 @@ final class CosemReads {
             }
             Instant from = cursor != null ? cursor.plusSeconds(1)
                     : meterNow.minus(policy.maxCatchUp()).truncatedTo(ChronoUnit.SECONDS);
+            if (from.isAfter(meterNow)) {
+                return;
+            }
+            Duration period = capturePeriod(session);
+            // the period shown: from the last queued capture, or from the first second read back
+            Instant shownFrom = cursor != null ? cursor : from;
+            int fetched = 0;
+            publish(new ProfileCatchUp(shownFrom, meterNow, shownFrom, 0,
+                    expectedCaptures(period, from.minusSeconds(1), meterNow), gatewayClock.instant()));
             ReadingStatus status = clock.uncertain() ? ReadingStatus.CLOCK_UNCERTAIN : ReadingStatus.OK;
             while (!from.isAfter(meterNow) && !stopped.getAsBoolean()) {
                 Instant to = earliest(from.plus(policy.chunk()).minusSeconds(1), meterNow);
@@ -209,7 +236,12 @@ final class CosemReads {
                 if (!captures.isEmpty()) {
                     storeChunk(session, cols, captures, registers, status);
                     cursor = captures.lastKey();
+                    fetched += captures.size();
                 }
+                int rest = expectedCaptures(period, to, meterNow);
+                ProfileCatchUp before = progress;
+                publish(new ProfileCatchUp(before.from(), before.to(), to, fetched,
+                        period.isZero() ? 0 : fetched + rest, before.startedAt()));
                 from = to.plusSeconds(1);
             }
         } catch (CosemAccessException e) {
@@ -217,7 +249,41 @@ final class CosemReads {
         } catch (OutboxException e) {
             note("load-profile captures not stored, the next poll continues from the last stored one: "
                     + e.getMessage());
+        } finally {
+            if (progress != null) {
+                publish(null);
+            }
         }
+    }
+
+    private void publish(ProfileCatchUp now) {
+        progress = now;
+        progressListener.catchUpProgress(meterId, now);
+    }
+
+    /**
+     * Captures a profile of this period takes after {@code after} up to and including {@code upTo}, at whole
+     * multiples of the period (how meters capture: 00:00, 00:15, ...); 0 when the period is unknown.
+     */
+    static int expectedCaptures(Duration period, Instant after, Instant upTo) {
+        long seconds = period.toSeconds();
+        if (seconds <= 0 || !upTo.isAfter(after)) {
+            return 0;
+        }
+        long count = Math.floorDiv(upTo.getEpochSecond(), seconds) - Math.floorDiv(after.getEpochSecond(), seconds);
+        return (int) Math.min(Integer.MAX_VALUE, count);
+    }
+
+    /** The capture period (attribute 4), read once per meter; zero when refused or not a number. */
+    private Duration capturePeriod(CosemSession session) throws MeterException {
+        if (capturePeriod == null) {
+            try {
+                capturePeriod = Duration.ofSeconds(Math.max(0, session.get(PROFILE_PERIOD).asLong()));
+            } catch (CosemAccessException | IllegalStateException e) {
+                capturePeriod = Duration.ZERO; // progress then counts captures and time without a total
+            }
+        }
+        return capturePeriod;
     }
 
     private void storeChunk(CosemSession session, List<Column> cols, TreeMap<Instant, List<CosemData>> captures,

@@ -22,6 +22,7 @@ import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterSession;
 import org.metergate.api.meter.MeterState;
 import org.metergate.api.meter.MeterStatus;
+import org.metergate.api.meter.ProfileCatchUp;
 import org.metergate.api.meter.Reading;
 import org.metergate.api.outbox.MessageKind;
 import org.metergate.api.outbox.Outbox;
@@ -47,6 +48,13 @@ final class MeterPoller {
 
         /** A DLMS meter's daily values were queued; {@code consumption} is null for the first day. */
         default void daily(String meterId, LocalDate day, List<Reading> atMidnight, Reading consumption) {
+        }
+
+        /**
+         * A DLMS meter's load-profile catch-up started or queued another chunk ({@code progress} as
+         * the meter's status shows it from now on), or ended ({@code progress} null). Called on the polling thread.
+         */
+        default void catchUpProgress(String meterId, ProfileCatchUp progress) {
         }
     }
 
@@ -92,7 +100,8 @@ final class MeterPoller {
         this.clock = clock;
         this.listener = listener;
         this.cosem = meter instanceof CosemMeter && stateStore != null && policy != null
-                ? new CosemReads(meter.id(), stateStore, policy, clock, listener::daily)
+                ? new CosemReads(meter.id(), stateStore, policy, clock, listener::daily,
+                        listener::catchUpProgress)
                 : null;
     }
 
@@ -293,7 +302,7 @@ final class MeterPoller {
                     + " message(s) were lost because the outbox refused them for too long";
         }
         return new MeterStatus(meter.id(), meter.protocol(), link, state, lastSuccess, lastAttempt, nextPoll,
-                consecutiveFailures, error);
+                consecutiveFailures, error, cosem == null ? null : cosem.progress());
     }
 
     synchronized Optional<MeterReadout> lastReadout() {

@@ -62,7 +62,8 @@ public class MeteringCommands {
 
     /**
      * Table of configured meters with their state and last error; under a prepaid or DLMS meter an indented line
-     * says in words what its last read found (credit, relay) and how much it used on its last complete day.
+     * says in words how far a load-profile catch-up in progress is, what its last read found (credit, relay) and
+     * how much it used on its last complete day.
      */
     public String meters() {
         List<MeterStatus> all = metering.meters();
@@ -86,7 +87,10 @@ public class MeteringCommands {
     }
 
     private String inWords(MeterStatus s) {
-        List<String> parts = new ArrayList<>(2);
+        List<String> parts = new ArrayList<>(3);
+        if (s.catchUp() != null) {
+            parts.add("catching up the load profile: " + s.catchUp().inWords());
+        }
         metering.lastReadout(s.meterId()).map(PlainWords::prepaid).filter(p -> !p.isEmpty())
                 .ifPresent(p -> parts.add(s.state() == MeterState.ONLINE ? p : "at the last read: " + p));
         MeterStateStore store = states;

@@ -121,6 +121,9 @@ final class ConsoleServlet extends HttpServlet {
                     return;
                 }
                 GatewayStatus now = status.get();
+                if ("/meters".equals(path)) {
+                    Pages.metersRefresh(now).ifPresent(s -> response.setHeader("Refresh", Integer.toString(s)));
+                }
                 page(response, HttpServletResponse.SC_OK, "/".equals(path)
                         ? Pages.overview(now, session.get().csrfToken())
                         : Pages.meters(now, session.get().csrfToken()));

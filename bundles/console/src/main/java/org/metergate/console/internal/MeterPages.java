@@ -23,6 +23,7 @@ import org.metergate.api.ledger.TokenHistory;
 import org.metergate.api.meter.MeterReadout;
 import org.metergate.api.meter.MeterStatus;
 import org.metergate.api.meter.ObisCode;
+import org.metergate.api.meter.ProfileCatchUp;
 import org.metergate.api.meter.Reading;
 import org.metergate.console.internal.LiveValues.Series;
 
@@ -84,6 +85,9 @@ final class MeterPages {
                     + "until the meter clock is set");
         }
         body.append("</dl>");
+        if (meter.catchUp() != null) {
+            catchUp(body, meter.catchUp());
+        }
         Optional<Reading> credit = numeric(readout, CREDIT);
         Optional<Reading> relay = numeric(readout, RELAY);
         if (credit.isPresent() || relay.isPresent()) {
@@ -96,8 +100,28 @@ final class MeterPages {
             tokens(body, meter.meterId(), tokens);
         }
         body.append("<p class=\"at\">As of ").append(escape(Text.time(now))).append("; this page reloads every ")
-                .append(MeterSection.REFRESH_SECONDS).append(" seconds.</p>");
+                .append(MeterSection.refreshSeconds(meter)).append(" seconds.</p>");
         return Html.page("Meter " + meter.meterId(), csrfToken, body.toString());
+    }
+
+    /** "catching up the load profile: 96 of 288 captures (2026-03-02 10:00 to 2026-03-05 10:07 UTC)". */
+    static String catchUpInWords(ProfileCatchUp progress) {
+        return "catching up the load profile: " + progress.inWords();
+    }
+
+    private static void catchUp(StringBuilder body, ProfileCatchUp progress) {
+        body.append("<section class=\"progress catch-up\" aria-live=\"polite\"><h2>Load-profile catch-up</h2><p>");
+        if (progress.expectationKnown()) {
+            body.append("<progress max=\"").append(progress.capturesExpected()).append("\" value=\"")
+                    .append(Math.min(progress.capturesFetched(), progress.capturesExpected())).append("\"></progress> ");
+        } else {
+            body.append("<progress></progress> "); // the meter gives no capture period: no total to measure against
+        }
+        body.append("<span class=\"count\">").append(escape(catchUpInWords(progress))).append("</span></p><p>")
+                .append("Started ").append(escape(Text.time(progress.startedAt()))).append(". The meter kept the ")
+                .append("captures the gateway has not queued yet (after an outage, a restart or a first start); ")
+                .append("they are read in chunks and queued for the head-end in the order the meter took them.</p>")
+                .append("</section>");
     }
 
     private static void prepaid(StringBuilder body, Optional<Reading> credit, Optional<Reading> relay,

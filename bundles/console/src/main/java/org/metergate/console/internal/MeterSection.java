@@ -26,12 +26,15 @@ import org.metergate.api.state.MeterStateStore;
  * prepaid meter its credit, relay and tokens (read from the token ledger, never changed here: the newest
  * {@value #HISTORY} as a table, those still waiting with their receipts), and with {@code ?token=<id>} one token's
  * receipts. The page reloads itself every {@value #REFRESH_SECONDS} s (HTTP
- * {@code Refresh}, no script) to follow the live values.
+ * {@code Refresh}, no script) to follow the live values, every {@value #CATCH_UP_REFRESH_SECONDS} s while the meter's
+ * load profile is caught up.
  */
 final class MeterSection implements ConsoleSection {
 
     static final String PREFIX = "/meters/";
     static final int REFRESH_SECONDS = 10;
+    /** While the meter's load profile is caught up, so the technician sees the captures count rise. */
+    static final int CATCH_UP_REFRESH_SECONDS = 2;
     /** Tokens in the page's history table; older ones are found by id. */
     static final int HISTORY = 20;
 
@@ -76,10 +79,15 @@ final class MeterSection implements ConsoleSection {
         Instant now = clock.instant();
         service.lastReadout(meterId).ifPresent(readout -> live.record(readout, now));
         MeterPages.Tokens tokens = tokens(meterId, request.getParameter("token"));
-        response.setHeader("Refresh", Integer.toString(REFRESH_SECONDS));
+        response.setHeader("Refresh", Integer.toString(refreshSeconds(meter.get())));
         ConsoleServlet.page(response, HttpServletResponse.SC_OK, MeterPages.meter(meter.get(),
                 service.lastReadout(meterId).orElse(null), storedState(meterId), live.series(meterId, now), tokens,
                 now, csrfToken));
+    }
+
+    /** Faster while a load-profile catch-up runs, so its progress is followed. */
+    static int refreshSeconds(MeterStatus meter) {
+        return meter.catchUp() != null ? CATCH_UP_REFRESH_SECONDS : REFRESH_SECONDS;
     }
 
     @Override

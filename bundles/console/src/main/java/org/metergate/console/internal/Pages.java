@@ -7,6 +7,7 @@ import static org.metergate.console.internal.Html.hidden;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 import org.metergate.api.meter.MeterReadout;
@@ -84,15 +85,27 @@ final class Pages {
                         .append("\"><td><a href=\"").append(escape(MeterPages.path(meter.meterId())))
                         .append("\">").append(escape(meter.meterId())).append("</a></td><td>")
                         .append(escape(meter.protocol())).append("</td><td>").append(escape(meter.link()))
-                        .append("</td><td>").append(escape(Text.state(meter.state()))).append("</td><td>")
+                        .append("</td><td>").append(escape(Text.state(meter.state())))
+                        .append(meter.catchUp() == null ? "" : "<br><small class=\"catch-up\">"
+                                + escape(MeterPages.catchUpInWords(meter.catchUp())) + "</small>")
+                        .append("</td><td>")
                         .append(escape(Text.time(meter.lastSuccess()))).append("</td><td>")
                         .append(readings(status.lastReadouts().get(meter.meterId()))).append("</td><td>")
                         .append(escape(meter.lastError() == null ? "" : meter.lastError())).append("</td></tr>");
             }
             body.append("</tbody></table>");
         }
-        body.append("<p class=\"at\">As of ").append(escape(Text.time(status.at()))).append("</p>");
+        body.append("<p class=\"at\">As of ").append(escape(Text.time(status.at())));
+        metersRefresh(status).ifPresent(seconds -> body.append("; this page reloads every ").append(seconds)
+                .append(" seconds while a meter's load profile is caught up"));
+        body.append("</p>");
         return Html.page("Meters", csrfToken, body.toString());
+    }
+
+    /** The meters page reloads itself (HTTP {@code Refresh}) only while some meter's load profile is caught up. */
+    static OptionalInt metersRefresh(GatewayStatus status) {
+        return status.meters().stream().anyMatch(m -> m.catchUp() != null)
+                ? OptionalInt.of(MeterSection.CATCH_UP_REFRESH_SECONDS) : OptionalInt.empty();
     }
 
     static String message(String title, String text) {

@@ -67,6 +67,7 @@ class DebianPackageIT {
         List<String> javaAlternatives = Arrays.stream(fields.get("Depends").split(","))
                 .map(String::trim).filter(d -> d.contains("jre") || d.contains("java")).collect(Collectors.toList());
         assertThat(javaAlternatives).containsExactly("default-jre-headless (>= 2:1.17) | java17-runtime-headless");
+        assertThat(fields.get("Depends")).as("socat forwards the watchdog pings").containsPattern("(^|, )socat(,|$)");
         assertThat(fields.get("Maintainer")).isNotBlank();
         assertThat(fields.get("Section")).isNotBlank();
         assertThat(Long.parseLong(fields.get("Installed-Size"))).as("Installed-Size in KiB").isPositive();
@@ -162,8 +163,10 @@ class DebianPackageIT {
         assertThat(unit.value("Service", "Restart")).isEqualTo("on-failure");
         assertThat(unit.value("Service", "SuccessExitStatus")).as("a JVM stopped by SIGTERM exits with 143")
                 .isEqualTo("143");
-        assertThat(unit.section("Service")).as("the gateway does not notify systemd: no watchdog is claimed")
-                .doesNotContainKeys("WatchdogSec", "NotifyAccess");
+        assertThat(unit.value("Service", "WatchdogSec")).as("the gateway pings the watchdog (bundles/host)")
+                .matches("[0-9]+");
+        assertThat(unit.value("Service", "NotifyAccess")).as("the pings come from the gateway's socat child")
+                .isEqualTo("all");
         assertThat(unit.value("Service", "MemoryMax")).matches("[0-9]+M");
         assertThat(unit.value("Service", "NoNewPrivileges")).isEqualTo("yes");
         assertThat(unit.value("Service", "ProtectSystem")).isEqualTo("strict");

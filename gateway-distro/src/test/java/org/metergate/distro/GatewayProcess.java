@@ -49,6 +49,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final StringBuffer console = new StringBuffer();
     private int markers;
     private int starts;
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     private GatewayProcess(Path home, String gatewayId) {
         this.home = home;
@@ -137,6 +138,12 @@ public final class GatewayProcess implements AutoCloseable {
         writeConf("org.metergate.iec62056.meter-" + meterId + ".cfg", b.toString());
     }
 
+    /** An environment variable for the next {@link #start()}, as a service manager would set it. */
+    public synchronized GatewayProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Starts the gateway JVM on this directory. */
     public synchronized GatewayProcess start() throws IOException {
         if (isRunning()) {
@@ -158,7 +165,9 @@ public final class GatewayProcess implements AutoCloseable {
         command.add(home.resolve("bin/felix.jar").toString());
         starts++;
         Path consoleLog = data.resolve("log/console-" + starts + ".log");
-        process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         console.setLength(0);
         InputStream out = process.getInputStream();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-package org.metergate.shell.internal;
+package org.metergate.host.internal;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;

@@ -7,8 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
- * A DLMS meter's load-profile catch-up in progress: the captures taken after {@code from} up to and including
- * {@code to} (the meter's time when the catch-up began) are being read, {@code capturesFetched} of them are queued
+ * A DLMS meter's load-profile catch-up in progress: the captures of the period from {@code from} (the last capture
+ * already queued, or the start of a meter's first read-back) up to and including {@code to} (the meter's time when
+ * the catch-up began) are being read, {@code capturesFetched} of them are queued
  * for the head-end so far, and the meter's profile has been read up to {@code fetchedUpTo} (equal to {@code from}
  * before the first request answers). {@code capturesExpected} is the number of captures the period should hold by
  * the profile's capture period, re-estimated after every request as the captures fetched plus those expected in

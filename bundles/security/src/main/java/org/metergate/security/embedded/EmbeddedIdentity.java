@@ -68,6 +68,20 @@ public final class EmbeddedIdentity implements DeviceIdentity, DeviceServerTls, 
         return keystore.rotationPending();
     }
 
+    /**
+     * Starts a key rotation: a new key pair waits next to the one in use (which stays in use) and its request is
+     * returned; installing the certificate issued for it switches to the new key. While the rotation is pending,
+     * calling this again returns a request for the same key, so a request already sent stays good.
+     */
+    public String startRotation() throws GeneralSecurityException, IOException {
+        return keystore.startRotation();
+    }
+
+    /** Forgets a pending rotation key; the key in use is not touched. */
+    public void cancelRotation() throws GeneralSecurityException, IOException {
+        keystore.cancelRotation();
+    }
+
     /** Whether a head-end-signed certificate and CA are installed (before that only the self-signed one exists). */
     public boolean commissioned() {
         return keystore.commissioned();

@@ -60,6 +60,28 @@ class DeviceIdentitiesTest {
     }
 
     @Test
+    void aRotationSwitchesToTheNewKeyWhenItsCertificateIsInstalled() throws Exception {
+        TestHeadendPki headend = new TestHeadendPki("Head-end CA");
+        EmbeddedIdentity identity = DeviceIdentities.open(dir, "gw-7");
+        identity.install(headend.chainPem(headend.issueFromCsr(identity.certificationRequest())), headend.rootPem());
+        X509Certificate before = identity.serverCertificate();
+
+        String request = identity.startRotation();
+        assertThat(identity.rotationPending()).isTrue();
+        // asked again, a request for the same pending key (ECDSA signatures differ each time)
+        assertThat(headend.issueFromCsr(identity.startRotation()).getPublicKey())
+                .isEqualTo(headend.issueFromCsr(request).getPublicKey());
+        assertThat(identity.serverCertificate()).isEqualTo(before);
+        identity.install(headend.chainPem(headend.issueFromCsr(request)), headend.rootPem());
+
+        assertThat(identity.rotationPending()).isFalse();
+        assertThat(identity.serverCertificate().getPublicKey()).isNotEqualTo(before.getPublicKey());
+        identity.startRotation();
+        identity.cancelRotation();
+        assertThat(identity.rotationPending()).isFalse();
+    }
+
+    @Test
     void aBadGatewayIdOrAKeystoreOfAnotherGatewayIsRefusedWithWhatToDo() throws Exception {
         assertThatThrownBy(() -> DeviceIdentities.open(dir, "gw 7")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'gw 7'").hasMessageContaining("only letters, digits, '-' and '_'");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.link.LinkAddress;
 import org.metergate.api.link.PortInfo;
-import org.metergate.dlms.internal.DlmsProbe;
-import org.metergate.iec62056.internal.Iec21Probe;
+import org.metergate.dlms.embedded.DlmsDrivers;
+import org.metergate.iec62056.embedded.Iec21Drivers;
 import org.metergate.simulator.MeterFleet;
 import org.metergate.simulator.SimulatedMeter;
 
@@ -72,7 +72,7 @@ class DiscoveryHttpTest {
         ListedPorts links = new ListedPorts(List.of(new PortInfo(m1Pty.toString(), "USB optical probe", false),
                 new PortInfo(empty.path.toString(), "RS-485 adapter", false)));
         links.hold(LinkAddress.serial(empty.path.toString()));
-        discovery = new Discovery(() -> links, () -> List.of(new Iec21Probe(links), new DlmsProbe()), Map::of,
+        discovery = new Discovery(() -> links, () -> List.of(Iec21Drivers.probe(links), DlmsDrivers.probe()), Map::of,
                 new MeterConfigurations(() -> configAdmin.admin), DiscoveryTest.ANSWER,
                 Discovery.probeLimitFor(DiscoveryTest.ANSWER), Clock.systemUTC(), line -> { });
         console = new ConsoleServer(temp, false, () -> new GatewayStatus(console.clock.instant(),

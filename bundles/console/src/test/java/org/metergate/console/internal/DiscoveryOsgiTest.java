@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.discovery.MeterProbe;
 import org.metergate.api.link.LinkService;
-import org.metergate.iec62056.internal.Iec21Probe;
+import org.metergate.iec62056.embedded.Iec21Drivers;
 import org.metergate.simulator.MeterFleet;
 import org.metergate.simulator.SimulatedMeter;
 import org.osgi.framework.Bundle;
@@ -86,7 +86,7 @@ class DiscoveryOsgiTest {
             }
             ListedPorts links = new ListedPorts(List.of());
             ctx.registerService(LinkService.class, links, null);
-            ctx.registerService(MeterProbe.class, new Iec21Probe(links), null);
+            ctx.registerService(MeterProbe.class, Iec21Drivers.probe(links), null);
             Bundle console = ctx.installBundle(bundle.toUri().toString());
             console.start();
             assertThat(console.getState()).isEqualTo(Bundle.ACTIVE);
@@ -170,7 +170,8 @@ class DiscoveryOsgiTest {
         return (Dictionary<?, ?>) properties.invoke(found[0]);
     }
 
-    private static String apiPackagesImportedBy(Path bundle) throws Exception {
+    /** For the framework's system packages: each API package the bundle imports, at the lowest version it takes. */
+    static String apiPackagesImportedBy(Path bundle) throws Exception {
         String imports;
         try (JarFile jar = new JarFile(bundle.toFile())) {
             imports = jar.getManifest().getMainAttributes().getValue(Constants.IMPORT_PACKAGE);

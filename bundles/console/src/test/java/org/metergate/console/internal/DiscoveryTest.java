@@ -25,8 +25,8 @@ import org.metergate.api.discovery.MeterProbe;
 import org.metergate.api.discovery.MeterProposal;
 import org.metergate.api.link.LinkAddress;
 import org.metergate.api.link.PortInfo;
-import org.metergate.dlms.internal.DlmsProbe;
-import org.metergate.iec62056.internal.Iec21Probe;
+import org.metergate.dlms.embedded.DlmsDrivers;
+import org.metergate.iec62056.embedded.Iec21Drivers;
 import org.metergate.simulator.MeterFleet;
 import org.metergate.simulator.SimulatedMeter;
 
@@ -64,7 +64,7 @@ class DiscoveryTest {
     }
 
     private static List<MeterProbe> realProbes(ListedPorts links) {
-        return List.of(new DlmsProbe(), new Iec21Probe(links));
+        return List.of(DlmsDrivers.probe(), Iec21Drivers.probe(links));
     }
 
     private void startFleet(SimulatedMeter... meters) throws Exception {

@@ -12,7 +12,7 @@ import org.metergate.api.link.LinkAddress;
 import org.metergate.api.link.LinkService;
 import org.metergate.api.link.LinkSettings;
 import org.metergate.api.link.PortInfo;
-import org.metergate.serial.internal.SerialLinkService;
+import org.metergate.serial.embedded.SerialLinks;
 
 /**
  * The real serial links (pseudo-terminals, TCP) with a port list of the test's choosing: the system's own list does
@@ -20,7 +20,7 @@ import org.metergate.serial.internal.SerialLinkService;
  */
 final class ListedPorts implements LinkService {
 
-    private final LinkService real = new SerialLinkService();
+    private final LinkService real = SerialLinks.linkService();
     private final List<PortInfo> ports;
     private final CountDownLatch gate = new CountDownLatch(1);
     private volatile LinkAddress held;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.metergate.api.security.DeviceIdentity;
 import org.metergate.api.security.DeviceServerTls;
-import org.metergate.security.internal.DeviceKeystore;
+import org.metergate.security.embedded.DeviceIdentities;
+import org.metergate.security.embedded.EmbeddedIdentity;
 import org.metergate.security.testing.TestHeadendPki;
 import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
@@ -48,13 +49,9 @@ class OsgiSmokeTest {
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // the test shares the API classes with the bundle (versions as in each package-info.java of bundles/api)
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.security;version=1.4.0,"
-                + "org.metergate.api.meter;version=1.0.0,org.metergate.api.outbox;version=1.0.0,"
-                + "org.metergate.api.ledger;version=1.1.0,org.metergate.api.credit;version=1.0.0,"
-                + "org.metergate.api.state;version=1.0.0,"
-                + "org.metergate.api.uplink;version=1.1.0,org.metergate.api.discovery;version=1.0.0,"
-                + "org.metergate.api.link;version=1.0.0");
+        // the API classes are shared with the test: every API package the bundle imports, at the version it asks for
+        Path bundle = FelixFramework.bundleJar(dir, "metergate-console.jar");
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, DiscoveryOsgiTest.apiPackagesImportedBy(bundle));
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());
         // as etc/config.properties of the distribution: Jetty's own connector on loopback, random port
         cfg.put("org.apache.felix.http.host", "127.0.0.1");
@@ -77,11 +74,12 @@ class OsgiSmokeTest {
             int port = freePort();
             configure(ctx, port);
             TestHeadendPki headend = new TestHeadendPki("Head-end CA");
-            DeviceKeystore identity = headend.commission(dir.resolve("security"), ConsoleServer.GATEWAY_ID);
+            EmbeddedIdentity identity = DeviceIdentities.open(dir.resolve("security"), ConsoleServer.GATEWAY_ID);
+            identity.install(headend.chainPem(headend.issueFromCsr(identity.certificationRequest())),
+                    headend.rootPem());
             ctx.registerService(DeviceIdentity.class, identity, null);
             ctx.registerService(DeviceServerTls.class, identity, null);
-            Bundle console = ctx.installBundle(
-                    FelixFramework.bundleJar(dir, "metergate-console.jar").toUri().toString());
+            Bundle console = ctx.installBundle(bundle.toUri().toString());
             console.start();
             assertThat(console.getState()).isEqualTo(Bundle.ACTIVE);
 

@@ -17,13 +17,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.metergate.security.internal.DeviceKeystore;
+import org.metergate.security.embedded.DeviceIdentities;
+import org.metergate.security.embedded.EmbeddedIdentity;
 
 /**
  * The console served with the device key's server context from a keystore that is not commissioned yet (as on a
@@ -33,7 +33,7 @@ final class PinnedConsole implements AutoCloseable {
 
     static final String PASSWORD = "meter-room-42";
 
-    final DeviceKeystore identity;
+    final EmbeddedIdentity identity;
     final Credentials credentials;
     private final Server server;
     private final ServerConnector console;
@@ -42,8 +42,7 @@ final class PinnedConsole implements AutoCloseable {
         ConsoleSettings settings = new ConsoleSettings(8443, "127.0.0.1", false, Duration.ofMinutes(15),
                 Duration.ofHours(8), 5, Duration.ofSeconds(30));
         SecureRandom random = new SecureRandom();
-        identity = DeviceKeystore.open(temp.resolve("security"), ConsoleServer.GATEWAY_ID, new BouncyCastleProvider(),
-                Clock.systemUTC(), random);
+        identity = DeviceIdentities.open(temp.resolve("security"), ConsoleServer.GATEWAY_ID);
         credentials = Credentials.open(new OwnerOnlyFiles(temp.resolve("data").resolve(ConsoleDirectory.NAME)),
                 new PasswordHash(random, ConsoleServer.TEST_ITERATIONS), new SetupCodes(random));
         Clock clock = Clock.systemUTC();

@@ -27,6 +27,12 @@ import org.metergate.headendsim.EmbeddedBroker;
 import org.metergate.headendsim.HeadendSimulator;
 import org.metergate.headendsim.Observation;
 import org.metergate.headendsim.Pki;
+import org.metergate.headendsim.credit.CreditTokenIssuer;
+import org.metergate.headendsim.credit.IssuedToken;
+import org.metergate.headendsim.credit.TokenProgress;
+import org.metergate.headendsim.credit.TokenPush;
+import org.metergate.headendsim.credit.TokenReceipt;
+import org.metergate.headendsim.credit.TokenSigningKey;
 import org.metergate.simulator.dlms.DlmsMeter;
 import org.metergate.simulator.dlms.DlmsSimulator;
 import org.metergate.simulator.dlms.JwsTokenVerifier;
@@ -50,8 +56,9 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * commissioned with its CSR) pays into a simulated DLMS meter with a token signed by this test's own head-end key.
  * The meter's credit grows by exactly the amount, the receipts arrive in order with the balance; attacks are
  * rejected with their reason and change nothing, replays (also after a gateway restart) are duplicates, the
- * low-credit threshold command and the meter's low-credit event travel the same way, and a meter that ran out of
- * credit and disconnected is reconnected by the next payment.
+ * low-credit threshold command and the meter's low-credit event travel the same way, a meter that ran out of
+ * credit and disconnected is reconnected by the next payment, and a head-end key added and removed with
+ * {@code mg:headend-key} in the running gateway decides from the next token on whether its tokens are credited.
  */
 class PrepaidStoryIT {
 
@@ -69,6 +76,8 @@ class PrepaidStoryIT {
     Path stateDir;
 
     private final ECKey headendKey;
+    /** The head-end's next signing key: the meter trusts it from the start, the gateway only once it is added. */
+    private final TokenSigningKey nextHeadendKey = TokenSigningKey.generate();
     private int tokenCounter;
     /** The meter's serial: tokens name the meter by it, the gateway maps it to d1 (meterAliases). */
     private String serial;
@@ -86,7 +95,8 @@ class PrepaidStoryIT {
         java.security.interfaces.ECPublicKey publicKey = headendKey.toECPublicKey();
         try (DlmsSimulator sim = DlmsSimulator.builder().count(1).seed(17).stateDir(stateDir).clock(meterClock)
                 .configure(c -> c.currency("EUR", 2).initialCreditMinor(1000).lowCreditThresholdMinor(100).controlMode(2)
-                        .tokenVerifier(new JwsTokenVerifier(Map.of(KID, publicKey), null,
+                        .tokenVerifier(new JwsTokenVerifier(Map.of(KID, publicKey,
+                                nextHeadendKey.kid(), nextHeadendKey.publicKey()), null,
                                 Clock.systemUTC(), Duration.ofMinutes(5))))
                 .start();
                 EmbeddedBroker broker = EmbeddedBroker.mutualTls(pki).build().start();
@@ -207,7 +217,52 @@ class PrepaidStoryIT {
             assertThat(meter.firmware().relayConnected()).isTrue();
             assertThat(meter.firmware().availableCreditMinor()).isEqualTo(empty + 5000);
             assertThat(stages(headend, topUpId)).containsExactly("accepted", "entered", "meter-result", "balance");
+
+            // 8. the head-end's next key: refused while the gateway does not know it, credited exactly once it is
+            // added in the running gateway, refused again once removed; a refused token changes nothing
+            headendKeyAddedAndRemovedInTheRunningGateway(gateway, headend, meter);
         }
+    }
+
+    private void headendKeyAddedAndRemovedInTheRunningGateway(GatewayUnderTest gateway, HeadendSimulator headend,
+            DlmsMeter meter) throws Exception {
+        CreditTokenIssuer issuer = new CreditTokenIssuer(nextHeadendKey, Clock.systemUTC(), Duration.ofHours(1));
+        TokenPush push = new TokenPush(headend);
+        String kid = nextHeadendKey.kid();
+        long credit = meter.firmware().availableCreditMinor();
+        Set<String> used = Set.copyOf(meter.firmware().usedTokenIds());
+
+        TokenProgress notYetKnown = push.push(GATEWAY, issuer.credit(serial, 1200, "EUR", "app"), r -> { }, WAIT);
+        assertRefusedAsUnknownKey(notYetKnown, kid);
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(credit);
+        assertThat(meter.firmware().usedTokenIds()).isEqualTo(used);
+
+        Path publicKey = Files.writeString(gateway.home().resolve("next-headend-key.pem"),
+                nextHeadendKey.publicKeyPem());
+        assertThat(gateway.execute("mg:headend-key add " + kid + " " + publicKey))
+                .startsWith("head-end key '" + kid + "' added");
+        assertThat(gateway.execute("mg:headend-key list")).contains(kid + "  P-256  sha256:");
+        IssuedToken signedWithAddedKey = issuer.credit(serial, 1200, "EUR", "app");
+        TokenProgress credited = push.push(GATEWAY, signedWithAddedKey, r -> { }, WAIT);
+        assertThat(credited.outcome()).as("receipts %s", credited.stages()).isEqualTo(TokenProgress.Outcome.CREDITED);
+        assertThat(credited.stages()).containsExactly("accepted", "entered", "meter-result", "balance");
+        assertThat(credited.balance().orElseThrow().balanceMinor()).isEqualTo(credit + 1200);
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(credit + 1200);
+        assertThat(meter.firmware().usedTokenIds()).contains(signedWithAddedKey.id());
+
+        assertThat(gateway.execute("mg:headend-key remove " + kid)).startsWith("head-end key '" + kid + "' removed");
+        Set<String> usedWithKey = Set.copyOf(meter.firmware().usedTokenIds());
+        TokenProgress removed = push.push(GATEWAY, issuer.credit(serial, 1200, "EUR", "app"), r -> { }, WAIT);
+        assertRefusedAsUnknownKey(removed, kid);
+        assertThat(meter.firmware().availableCreditMinor()).isEqualTo(credit + 1200);
+        assertThat(meter.firmware().usedTokenIds()).isEqualTo(usedWithKey);
+    }
+
+    private static void assertRefusedAsUnknownKey(TokenProgress progress, String kid) {
+        assertThat(progress.outcome()).as("receipts %s", progress.stages()).isEqualTo(TokenProgress.Outcome.REJECTED);
+        assertThat(progress.stages()).containsExactly("rejected");
+        TokenReceipt rejected = progress.receipts().get(0);
+        assertThat(rejected.detail()).startsWith("unknown-key: kid '" + kid + "' is not a known head-end key");
     }
 
     private void configure(GatewayUnderTest gateway, EmbeddedBroker broker, DlmsMeter meter) throws Exception {

@@ -25,7 +25,7 @@ import org.metergate.api.discovery.MeterProposal;
 import org.metergate.api.link.LinkAddress;
 import org.metergate.api.link.LinkUnavailableException;
 import org.metergate.api.meter.MeterSession;
-import org.metergate.serial.internal.SerialLinkService;
+import org.metergate.serial.embedded.SerialLinks;
 import org.metergate.simulator.Fault;
 import org.metergate.simulator.MeterFleet;
 import org.metergate.simulator.ProtocolMode;
@@ -40,7 +40,7 @@ class Iec21ProbeTest {
     @TempDir
     Path ptyDir;
 
-    private final Iec21Probe probe = new Iec21Probe(new SerialLinkService());
+    private final Iec21Probe probe = new Iec21Probe(SerialLinks.linkService());
     private MeterFleet fleet;
 
     @AfterEach

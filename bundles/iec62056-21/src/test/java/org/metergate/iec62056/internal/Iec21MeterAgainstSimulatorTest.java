@@ -190,11 +190,12 @@ class Iec21MeterAgainstSimulatorTest {
         Iec21Meter meter = new Iec21Meter();
         meter.configure(config("link", pty.toString()), "pid");
 
+        long launchesBeforeFirstSession = fleet.ptyLaunches("m1");
         MeterReadout first = read(meter);
         assertThat(byObis(first)).containsKey("1-0:1.8.0*255");
-        // a second session on the same pty path works too (socat is restarted behind it)
-        long launches = fleet.ptyLaunches("m1");
-        fleet.awaitPtyReady("m1", launches - 1, Duration.ofSeconds(10));
+        // a second session on the same pty path works too, once socat has been restarted behind it
+        assertThat(fleet.awaitPtyReady("m1", launchesBeforeFirstSession, Duration.ofSeconds(10)))
+                .as("pty bridge replaced after the first session").isTrue();
         assertThat(read(meter).readings()).isNotEmpty();
         assertThat(sim.counters().readoutsCompleted()).isEqualTo(2);
     }

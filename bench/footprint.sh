@@ -112,7 +112,7 @@ bundles=$(( $(find "$GW/data/felix-cache" -maxdepth 1 -type d -name 'bundle[1-9]
 bundle_jars=$(find "$GW/bundle" -maxdepth 1 -name '*.jar' | wc -l)
 readouts=$(grep -cE '\[metering\] m[0-9]+ read [0-9]+ values' "$LOG" || true)
 errors=$(grep -cE '^[^ ]+ ERROR ' "$LOG" || true)
-jvm_opts=$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE -- '-(Xmx|Xss|XX:)[^ ]+' | tr '\n' ' ')
+jvm_opts=$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE -- '-(Xms|Xmx|Xss|XX:)[^ ]+' | tr '\n' ' ')
 
 echo "meters=$METERS"
 echo "meters_read=$all_read"
@@ -143,7 +143,7 @@ if [[ "${RESTART:-1}" != 0 ]]; then
     echo "restart_load_average=$(cut -d' ' -f1 /proc/loadavg)"
     steady_state
     echo "restart_meters_read=$all_read"
-    echo "restart_jvm_options=$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE -- '-(Xmx|Xss|XX:)[^ ]+' | tr '\n' ' ' | sed 's/ $//')"
+    echo "restart_jvm_options=$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE -- '-(Xms|Xmx|Xss|XX:)[^ ]+' | tr '\n' ' ' | sed 's/ $//')"
     echo "restart_rss_max_mb=$(mb "$max_rss")"
     echo "restart_rss_peak_mb=$(mb "$hwm_kb")"
 fi

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -55,9 +54,7 @@ class OsgiSmokeTest {
             cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             cfg.put("metergate.data.dir", data.toString());
             // the test shares the API classes with the bundles through the system bundle
-            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "discovery")
-                    .map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
-                    + ",org.metergate.api.security;version=1.4.0");
+            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, FelixFramework.apiPackages());
             Framework felix = new FrameworkFactory().newFramework(cfg);
             felix.start();
             try {

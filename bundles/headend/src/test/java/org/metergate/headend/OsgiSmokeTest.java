@@ -50,12 +50,7 @@ class OsgiSmokeTest {
             cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
             cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             // the test shares the API classes with the bundle through the system bundle
-            // (versions as in each package-info.java of bundles/api)
-            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.metergate.api.outbox;version=1.0.0,"
-                    + "org.metergate.api.security;version=1.4.0,org.metergate.api.uplink;version=1.1.0,"
-                    + "org.metergate.api.meter;version=1.0.0,"
-                    + "org.metergate.api.credit;version=1.0.0,org.metergate.api.link;version=1.0.0,"
-                    + "org.metergate.api.command;version=1.0.0");
+            cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, FelixFramework.apiPackages());
             Framework felix = new FrameworkFactory().newFramework(cfg);
             felix.start();
             try {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.Test;
@@ -80,9 +79,7 @@ class OsgiSmokeTest {
         cfg.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the test shares the API classes with the bundles through the system bundle
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, Stream.of("cosem", "meter", "link", "credit",
-                "outbox", "state", "command").map(p -> "org.metergate.api." + p + ";version=1.0.0").reduce((a, b) -> a + "," + b).get()
-                + ",org.metergate.api.ledger;version=1.1.0,org.metergate.api.security;version=1.4.0");
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, FelixFramework.apiPackages());
         Framework felix = new FrameworkFactory().newFramework(cfg);
         felix.start();
         try {

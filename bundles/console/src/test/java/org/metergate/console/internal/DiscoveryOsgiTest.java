@@ -14,11 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
@@ -32,6 +29,7 @@ import org.metergate.api.link.LinkService;
 import org.metergate.iec62056.embedded.Iec21Drivers;
 import org.metergate.simulator.MeterFleet;
 import org.metergate.simulator.SimulatedMeter;
+import org.metergate.testing.FelixFramework;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -60,7 +58,7 @@ class DiscoveryOsgiTest {
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // the API classes are shared with the test: every API package the bundle imports, at the version it asks for
         Path bundle = bundleJar();
-        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiPackagesImportedBy(bundle));
+        cfg.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, FelixFramework.apiPackages());
         cfg.put(ConsoleDirectory.DATA_DIR_PROPERTY, dir.resolve("data").toString());
         // as etc/config.properties of the distribution: File Install applies conf/ to ConfigAdmin
         Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -168,22 +166,6 @@ class DiscoveryOsgiTest {
         Method properties = found[0].getClass().getMethod("getProperties");
         properties.setAccessible(true);
         return (Dictionary<?, ?>) properties.invoke(found[0]);
-    }
-
-    /** For the framework's system packages: each API package the bundle imports, at the lowest version it takes. */
-    static String apiPackagesImportedBy(Path bundle) throws Exception {
-        String imports;
-        try (JarFile jar = new JarFile(bundle.toFile())) {
-            imports = jar.getManifest().getMainAttributes().getValue(Constants.IMPORT_PACKAGE);
-        }
-        Matcher m = Pattern.compile("(org\\.metergate\\.api\\.[a-z]+);version=\"\\[([0-9.]+),").matcher(imports);
-        List<String> packages = new ArrayList<>();
-        while (m.find()) {
-            packages.add(m.group(1) + ";version=" + m.group(2));
-        }
-        assertThat(packages).as("API packages imported by the console").contains(
-                "org.metergate.api.discovery;version=1.0", "org.metergate.api.link;version=1.0");
-        return String.join(",", packages);
     }
 
     private static Path jarOf(String className) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,7 @@ class ConsoleBrowserIT {
             try (ConsoleBrowser browser = ConsoleBrowser.open("https://127.0.0.1:" + gateway.consolePort(),
                     SCREENSHOTS)) {
                 firstVisit(browser, setupCode);
+                setupCodeLoggedOnce(gateway, setupCode);
                 logOutAndIn(browser);
                 String meterId = discoverAndAccept(browser, m1, m2);
                 meterShowsValues(browser, meterId, m1);
@@ -243,6 +245,23 @@ class ConsoleBrowserIT {
         assertThat(installed).contains("CN=" + GATEWAY).contains(pki.caCertificate().getSubjectX500Principal()
                 .getName().split(",")[0]);
         browser.screenshot("certificates-signed");
+    }
+
+    /** The start logged the code once, when the console was served (not once per activation of the component). */
+    private static void setupCodeLoggedOnce(GatewayUnderTest gateway, String setupCode) throws Exception {
+        Path log = gateway.dataDir().resolve("log/metergate.log");
+        String line = "console first visit: setup code " + setupCode;
+        GatewayUnderTest.awaitTrue("the setup code in the log", Duration.ofSeconds(10),
+                () -> Files.exists(log) && readQuietly(log).contains(line));
+        assertThat(readQuietly(log).split(Pattern.quote(line), -1)).as("setup code lines").hasSize(2);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The one-time code the console writes on its first start, as {@code bin/metergate setup-code} reads it. */

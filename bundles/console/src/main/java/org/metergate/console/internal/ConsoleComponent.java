@@ -122,8 +122,6 @@ public class ConsoleComponent {
         }
         Credentials credentials = Credentials.open(files, new PasswordHash(random, PasswordHash.DEFAULT_ITERATIONS),
                 new SetupCodes(random));
-        credentials.setupCode().ifPresent(code -> log.warn("console first visit: setup code {} sets the console "
-                + "password once (printed again by 'bin/metergate setup-code' or mg:setup-code)", code));
 
         boolean secure = !settings.developmentHttp();
         linkChecks = new LinkChecks(() -> linkCheck, clock);
@@ -149,17 +147,28 @@ public class ConsoleComponent {
             log.warn("console in DEVELOPMENT mode: plain HTTP without TLS on http://{}:{}/ only; never use "
                     + "developmentHttp=true on a gateway in the field", ConsoleSettings.LOOPBACK, settings.port());
             serve(null);
+            announceSetupCode(credentials);
         } else if (serverTls == null) {
-            // usually for a moment at start-up; without a gatewayId the security bundle logs what to configure
-            log.info("console waits for the device identity: it serves HTTPS with the device key, and the identity "
-                    + "exists once conf/org.metergate.security.cfg sets gatewayId");
+            // DS activates this component again as soon as the security bundle's one registration reaches the
+            // second of these two references: say nothing about that moment, only about a missing identity
+            if (identity == null) {
+                log.info("console waits for the device identity: it serves HTTPS with the device key, and the "
+                        + "identity exists once conf/org.metergate.security.cfg sets gatewayId");
+            }
         } else {
             try {
                 serve(serverTls.serverTlsContext());
+                announceSetupCode(credentials);
             } catch (GeneralSecurityException e) {
                 log.error("console not started: the device key cannot be used for HTTPS: {}", e.getMessage());
             }
         }
+    }
+
+    /** Once the console is served, so a start prints the code once, where the technician reads it. */
+    private void announceSetupCode(Credentials credentials) {
+        credentials.setupCode().ifPresent(code -> log.warn("console first visit: setup code {} sets the console "
+                + "password once (printed again by 'bin/metergate setup-code' or mg:setup-code)", code));
     }
 
     private DiscoverySection discoverySection() {

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.metergate.api.cosem.CosemMeter;
@@ -51,7 +53,9 @@ public class DlmsMeter implements CosemMeter {
     private volatile MeterKeys meterKeys;
 
     private final Clock clock;
-    private final AtomicBoolean sessionOpen = new AtomicBoolean();
+    private static final int SESSION_WAIT_TIMEOUTS = 3;
+    // one session at a time per meter; fair, so a metering poll and an event poll take turns
+    private final Semaphore session = new Semaphore(1, true);
     private Path dataDir;
     private String id;
     private String linkText;
@@ -128,14 +132,29 @@ public class DlmsMeter implements CosemMeter {
         if (settings == null) {
             throw new MeterException(Reason.CONFIGURATION, misconfiguration);
         }
-        if (!sessionOpen.compareAndSet(false, true)) {
-            throw new MeterException(Reason.LINK_UNAVAILABLE,
-                    "meter " + id + " is already in a session on " + linkText + "; try again when it ends");
-        }
+        // a session in progress (a metering poll, an event poll, a token) usually ends within seconds: wait for
+        // it, up to three response timeouts, rather than fail a poll that happens to start at the same moment
+        long waitMs = SESSION_WAIT_TIMEOUTS * settings.responseTimeout().toMillis();
         try {
-            return opener.open(() -> sessionOpen.set(false));
+            if (!session.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new MeterException(Reason.LINK_UNAVAILABLE, "meter " + id + " is still in another session on "
+                        + linkText + " after " + waitMs + " ms; try again when it ends");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeterException(Reason.LINK_UNAVAILABLE, "interrupted while waiting for meter " + id
+                    + " to end its session on " + linkText);
+        }
+        AtomicBoolean released = new AtomicBoolean(); // a permit is given back once, however often it ends
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                session.release();
+            }
+        };
+        try {
+            return opener.open(release);
         } catch (MeterException | RuntimeException e) {
-            sessionOpen.set(false);
+            release.run();
             throw e;
         }
     }

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -374,16 +377,30 @@ class DlmsMeterAgainstSimulatorTest {
     }
 
     @Test
-    void oneSessionAtATimePerMeter() throws Exception {
+    void oneSessionAtATimePerMeterASecondWaitsForTheFirstThenGivesUpWithItsReason() throws Exception {
         DlmsMeter meter = startSimulator();
-        org.metergate.dlms.internal.DlmsMeter driver = driver(meter);
-        try (CosemSession session = driver.open()) {
-            assertThatThrownBy(driver::open).isInstanceOfSatisfying(MeterException.class,
-                    e -> assertThat(e.getMessage()).contains("already in a session"));
-            session.readRegisters();
-        }
-        try (CosemSession session = driver.open()) {
-            assertThat(session.readRegisters().readings()).isNotEmpty();
+        // waits at most three response timeouts: 3 s here
+        org.metergate.dlms.internal.DlmsMeter driver = driver(meter, "responseTimeoutMs", 1000);
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            Future<CosemSession> waiting;
+            try (CosemSession session = driver.open()) {
+                waiting = second.submit(driver::open);
+                session.readRegisters();
+                assertThat(waiting.isDone()).as("the second open waits while the first session is open").isFalse();
+            }
+            try (CosemSession session = waiting.get(30, TimeUnit.SECONDS)) {
+                assertThat(session.readRegisters().readings()).isNotEmpty();
+                assertThatThrownBy(driver::open).isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.LINK_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("still in another session", "after 3000 ms");
+                });
+            }
+            try (CosemSession session = driver.open()) {
+                assertThat(session.readRegisters().readings()).isNotEmpty();
+            }
+        } finally {
+            second.shutdownNow();
         }
     }
 }

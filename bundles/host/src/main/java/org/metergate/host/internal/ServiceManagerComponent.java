@@ -12,13 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.metergate.api.outbox.Outbox;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,8 +39,7 @@ public final class ServiceManagerComponent {
     private final ExecutorService healthCheck;
     private final ServiceNotifier notifier;
     private final Duration checkTimeout;
-    private final FrameworkListener startedListener;
-    private final AtomicBoolean readySent = new AtomicBoolean();
+    private final WhenFrameworkStarted whenStarted;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Outbox outbox;
@@ -58,7 +54,7 @@ public final class ServiceManagerComponent {
             healthCheck = null;
             notifier = null;
             checkTimeout = null;
-            startedListener = null;
+            whenStarted = null;
             return;
         }
         notifier = new ServiceNotifier(socket(settings.get().socket()), this::problem, log::warn);
@@ -67,22 +63,11 @@ public final class ServiceManagerComponent {
         pinger = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "metergate-watchdog"));
         healthCheck = Executors.newSingleThreadExecutor(r -> daemon(r, "metergate-health-check"));
         // ready once every bundle has started, and the pings from then on
-        Runnable ready = () -> {
-            if (readySent.compareAndSet(false, true)) {
-                notifier.ready();
-                every.ifPresent(d -> pinger.scheduleAtFixedRate(notifier::tick, d.toMillis(), d.toMillis(),
-                        TimeUnit.MILLISECONDS));
-            }
-        };
-        startedListener = event -> {
-            if (event.getType() == FrameworkEvent.STARTED) {
-                pinger.execute(ready);
-            }
-        };
-        context.addFrameworkListener(startedListener);
-        if (context.getBundle(0).getState() == Bundle.ACTIVE) {
-            pinger.execute(ready);
-        }
+        whenStarted = WhenFrameworkStarted.run(context, () -> pinger.execute(() -> {
+            notifier.ready();
+            every.ifPresent(d -> pinger.scheduleAtFixedRate(notifier::tick, d.toMillis(), d.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }));
         log.info("reporting to systemd at {}{}", settings.get().socket(),
                 every.map(d -> ", watchdog ping every " + d.toMillis() + " ms").orElse(", no watchdog"));
     }
@@ -153,7 +138,7 @@ public final class ServiceManagerComponent {
         if (notifier == null) {
             return;
         }
-        context.removeFrameworkListener(startedListener);
+        whenStarted.close();
         pinger.shutdownNow();
         healthCheck.shutdownNow();
         pinger.awaitTermination(5, TimeUnit.SECONDS);

@@ -13,11 +13,8 @@ import java.nio.charset.Charset;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,13 +35,7 @@ public final class TerminalShellComponent {
     private final BundleContext context;
     private CommandSession session;
     private LineShell shell;
-    private boolean started;
-    private boolean stopped;
-    private final FrameworkListener startedListener = event -> {
-        if (event.getType() == FrameworkEvent.STARTED) {
-            startOnce();
-        }
-    };
+    private WhenFrameworkStarted whenStarted;
 
     @Activate
     public TerminalShellComponent(@Reference CommandProcessor processor, BundleContext context) {
@@ -52,18 +43,11 @@ public final class TerminalShellComponent {
         this.context = context;
         if (STDIN.equals(context.getProperty(PROPERTY))) {
             // the first prompt once every bundle has started, so the first line finds all commands
-            context.addFrameworkListener(startedListener);
-            if (context.getBundle(0).getState() == Bundle.ACTIVE) {
-                startOnce();
-            }
+            whenStarted = WhenFrameworkStarted.run(context, this::start);
         }
     }
 
-    private synchronized void startOnce() {
-        if (started || stopped) {
-            return;
-        }
-        started = true;
+    private synchronized void start() {
         // the process's own descriptors: System.out is Gogo's per-thread stream by now, and a session writing
         // into it would write into itself
         InputStream keyboard = new FileInputStream(FileDescriptor.in);
@@ -101,8 +85,9 @@ public final class TerminalShellComponent {
 
     @Deactivate
     synchronized void deactivate() {
-        stopped = true;
-        context.removeFrameworkListener(startedListener);
+        if (whenStarted != null) {
+            whenStarted.close();
+        }
         if (shell != null) {
             shell.close();
             session.close();

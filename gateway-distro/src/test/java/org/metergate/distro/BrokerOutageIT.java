@@ -92,7 +92,7 @@ class BrokerOutageIT {
             // production ends: the meters fall silent and each becomes unreachable, which queues an alarm
             Instant silenceFrom = Instant.now();
             fleet.meters().forEach(m -> m.injectFault(Fault.SILENT));
-            gateway.awaitCommandOutput("mg:meters", out -> occurrences(out, "UNREACHABLE") == METERS.size(), WAIT);
+            gateway.awaitCommandOutput("mg:meters", out -> GatewayUnderTest.occurrences(out, "UNREACHABLE") == METERS.size(), WAIT);
             Map<String, Long> served = new LinkedHashMap<>();
             METERS.forEach(m -> served.put(m, fleet.meter(m).counters().readoutsCompleted()));
             int buffered = gateway.backlog();
@@ -246,11 +246,4 @@ class BrokerOutageIT {
         return p != null && p.has(field) ? p.get(field).getAsString() : null;
     }
 
-    private static int occurrences(String text, String word) {
-        int n = 0;
-        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length())) {
-            n++;
-        }
-        return n;
-    }
 }

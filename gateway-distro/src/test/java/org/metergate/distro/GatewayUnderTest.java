@@ -379,6 +379,24 @@ public final class GatewayUnderTest implements AutoCloseable {
                 + "; last output:\n" + last);
     }
 
+    /** A text file's content, or "" while it is missing or cannot be read whole (being written), for polling. */
+    public static String textOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** How often {@code part} occurs in {@code text}, without overlaps. */
+    public static int occurrences(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
     /** Polls the condition until it holds; fails naming what was awaited. */
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -4,7 +4,6 @@ package org.metergate.distro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,35 +65,21 @@ class HostIntegrationIT {
             gateway.start();
 
             GatewayUnderTest.awaitTrue("READY=1 and three watchdog pings", Duration.ofSeconds(60),
-                    () -> occurrences(read(received), "WATCHDOG=1\n") >= 3);
-            String messages = read(received);
+                    () -> GatewayUnderTest.occurrences(GatewayUnderTest.textOf(received), "WATCHDOG=1\n") >= 3);
+            String messages = GatewayUnderTest.textOf(received);
             assertThat(messages).startsWith("READY=1\nSTATUS=gateway started\n");
             assertThat(gateway.log()).contains("reporting to systemd at " + socket + ", watchdog ping every 500 ms")
                     .doesNotContain("watchdog: not confirming");
 
             gateway.stop();
-            GatewayUnderTest.awaitTrue("STOPPING=1", Duration.ofSeconds(30), () -> read(received).endsWith("STOPPING=1\n"));
+            GatewayUnderTest.awaitTrue("STOPPING=1", Duration.ofSeconds(30), () -> GatewayUnderTest.textOf(received).endsWith("STOPPING=1\n"));
         } finally {
             systemd.destroy();
             systemd.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static int occurrences(String text, String part) {
-        int n = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
-            n++;
-        }
-        return n;
-    }
 
     /** Instances of a class that survive a full collection: {@code jcmd GC.class_histogram} collects first. */
     private static int liveInstances(long pid, String className) throws IOException, InterruptedException {

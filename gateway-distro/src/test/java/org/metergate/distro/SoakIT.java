@@ -173,7 +173,7 @@ class SoakIT {
             // the meters fall silent and become unreachable; then nothing new enters the outbox
             fleet.meters().forEach(m -> m.injectFault(Fault.SILENT));
             dlms.faults().noAnswer(true);
-            gateway.awaitCommandOutput("mg:meters", out -> occurrences(out, "UNREACHABLE") == IEC_METERS.size() + 1,
+            gateway.awaitCommandOutput("mg:meters", out -> GatewayUnderTest.occurrences(out, "UNREACHABLE") == IEC_METERS.size() + 1,
                     WAIT);
             Map<String, Long> served = new TreeMap<>();
             IEC_METERS.forEach(m -> served.put(m, fleet.meter(m).counters().readoutsCompleted()));
@@ -479,11 +479,4 @@ class SoakIT {
         return p != null && p.has(field) ? p.get(field).getAsString() : "?";
     }
 
-    private static int occurrences(String text, String word) {
-        int n = 0;
-        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length())) {
-            n++;
-        }
-        return n;
-    }
 }
